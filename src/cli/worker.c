@@ -1,0 +1,162 @@
+/* worker.c — decode → flow → EVE for one core's share of the traffic. */
+#include "cli/worker.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "output/eve_flow.h"
+#include "output/eve_sink.h"
+#include "output/json_buf.h"
+
+#define WORKER_COUNTERS(X)                                                                         \
+    X(WORKER_PACKETS, "packets")                                                                   \
+    X(WORKER_BYTES, "bytes")                                                                       \
+    X(WORKER_DECODED_IP, "packets.ip")                                                             \
+    X(WORKER_NOT_IP, "packets.not_ip")                                                             \
+    X(WORKER_INVALID, "packets.invalid")                                                           \
+    X(WORKER_FRAGMENT_HELD, "packets.fragment_held")                                               \
+    X(WORKER_TIME_BACKWARDS, "packets.time_backwards")                                             \
+    X(WORKER_EVENTS, "events")                                                                     \
+    X(WORKER_EVENTS_FAILED, "events.failed")
+
+enum worker_counter { WORKER_COUNTERS(COUNTER_ENUM) WORKER_COUNTER_COUNT };
+static const char *const worker_counter_names[] = {WORKER_COUNTERS(COUNTER_NAME)};
+
+/* Fragment trackers are expired on this much capture time, not per packet. */
+#define DEFRAG_SWEEP_US 1000000u
+
+struct worker {
+    struct decoder *decoder;
+    struct flow_table *flows;
+    struct eve_sink *sink;
+    struct json_buf line;
+    uint64_t now_us;        /* highest capture time seen: time never runs backwards here */
+    uint64_t next_sweep_us;
+    uint64_t counters[WORKER_COUNTER_COUNT];
+};
+
+void worker_config_default(struct worker_config *cfg)
+{
+    decode_config_default(&cfg->decode);
+    flow_config_default(&cfg->flow);
+}
+
+static void worker_on_flow_end(void *ctx, struct flow *f)
+{
+    struct worker *w = ctx;
+    json_buf_reset(&w->line);
+    eve_flow_format(&w->line, f);
+    if (!json_buf_ok(&w->line) || eve_sink_write(w->sink, w->line.data, w->line.len) != 0) {
+        w->counters[WORKER_EVENTS_FAILED]++;
+        return;
+    }
+    w->counters[WORKER_EVENTS]++;
+}
+
+struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink)
+{
+    struct worker *w = calloc(1, sizeof(*w));
+    if (!w)
+        return NULL;
+    json_buf_init(&w->line);
+    w->sink = sink;
+    w->decoder = decoder_new(&cfg->decode);
+    if (!w->decoder)
+        goto fail;
+    w->flows = flow_table_new(&cfg->flow, worker_on_flow_end, w);
+    if (!w->flows)
+        goto fail;
+    return w;
+fail:
+    decoder_free(w->decoder);
+    json_buf_fini(&w->line);
+    free(w);
+    return NULL;
+}
+
+void worker_flush(struct worker *w)
+{
+    flow_table_flush(w->flows);
+}
+
+void worker_free(struct worker *w)
+{
+    if (!w)
+        return;
+    flow_table_free(w->flows);
+    decoder_free(w->decoder);
+    json_buf_fini(&w->line);
+    free(w);
+}
+
+void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_t caplen,
+                  uint32_t wirelen, int linktype, uint64_t frame_no)
+{
+    w->counters[WORKER_PACKETS]++;
+    w->counters[WORKER_BYTES] += wirelen;
+    if (ts_us > w->now_us) {
+        w->now_us = ts_us;
+    } else if (ts_us < w->now_us) {
+        w->counters[WORKER_TIME_BACKWARDS]++;
+    }
+    /* Timeouts run on the capture clock, which only moves forward. */
+    flow_table_advance(w->flows, w->now_us);
+    if (w->now_us >= w->next_sweep_us) {
+        decoder_advance(w->decoder, w->now_us);
+        w->next_sweep_us = w->now_us + DEFRAG_SWEEP_US;
+    }
+
+    struct packet p = {
+        .ts_us = ts_us,
+        .data = data,
+        .caplen = caplen,
+        .wirelen = wirelen < caplen ? caplen : wirelen,
+        .linktype = linktype,
+        .frame_no = frame_no,
+    };
+    enum flow_dir dir;
+    switch (decoder_run(w->decoder, &p)) {
+    case DECODE_OK:
+        w->counters[WORKER_DECODED_IP]++;
+        flow_table_packet(w->flows, &p, &dir);
+        break;
+    case DECODE_NOT_IP:
+        w->counters[WORKER_NOT_IP]++;
+        break;
+    case DECODE_HELD:
+        w->counters[WORKER_FRAGMENT_HELD]++;
+        break;
+    case DECODE_INVALID:
+        w->counters[WORKER_INVALID]++;
+        break;
+    }
+}
+
+size_t worker_counter_views(const struct worker *w, struct counter_view *out, size_t max)
+{
+    struct counter_view views[] = {
+        {"packets", worker_counter_names, w->counters, WORKER_COUNTER_COUNT},
+        decoder_counters(w->decoder),
+        flow_table_counters(w->flows),
+    };
+    size_t n = sizeof(views) / sizeof(views[0]);
+    if (n > max)
+        n = max;
+    for (size_t i = 0; i < n; i++)
+        out[i] = views[i];
+    return n;
+}
+
+uint64_t worker_packets(const struct worker *w)
+{
+    return w->counters[WORKER_PACKETS];
+}
+
+uint64_t worker_flows_active(const struct worker *w)
+{
+    struct counter_view v = flow_table_counters(w->flows);
+    for (size_t i = 0; i < v.count; i++)
+        if (strcmp(v.names[i], "flows.active") == 0)
+            return v.values[i];
+    return 0;
+}

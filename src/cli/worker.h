@@ -1,0 +1,44 @@
+/* worker.h — one packet-processing pipeline: decode → flow → events.
+ *
+ * A worker owns its decoder, flow table and event buffer and takes no locks;
+ * multi-core capture runs one worker per core with flows hashed to workers.
+ * This is the one place (with main) that wires the layers together.
+ */
+#ifndef HRADBA_CLI_WORKER_H
+#define HRADBA_CLI_WORKER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/counter.h"
+#include "decode/decode.h"
+#include "flow/flow_table.h"
+
+struct eve_sink;
+
+struct worker_config {
+    struct decode_config decode;
+    struct flow_config flow;
+};
+
+void worker_config_default(struct worker_config *cfg);
+
+/* Events go to sink (borrowed; may be shared only if the caller serialises).
+ * Returns NULL on allocation failure. */
+struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink);
+/* Ends every open flow (reason shutdown), writing its event, and frees. */
+void worker_free(struct worker *w);
+
+/* One captured frame; data is borrowed for the call. */
+void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_t caplen,
+                  uint32_t wirelen, int linktype, uint64_t frame_no);
+
+/* Ends every open flow now, as at end of input. */
+void worker_flush(struct worker *w);
+
+/* Per-layer counters: index 0 "packets" (worker totals), then decoder, flow. */
+size_t worker_counter_views(const struct worker *w, struct counter_view *out, size_t max);
+uint64_t worker_packets(const struct worker *w);
+uint64_t worker_flows_active(const struct worker *w);
+
+#endif
