@@ -6,12 +6,30 @@
  * turns corrupt or truncated part-way, is reported (path, byte offset, what is
  * wrong) through the error callback; the frames before the damage are still
  * delivered and the other files go on.
+ *
+ * Merging: each file is read in its own order (never re-sorted); the set
+ * always hands out the earliest head frame among the files (ties: lower
+ * source index first). A file whose own timestamps go backwards is counted
+ * in frames.out_of_order, and its late frames come out when they are read.
+ * A directory input means its regular files whose first bytes are a pcap or
+ * pcapng magic, sorted by name (strcmp), one level only: subdirectories,
+ * dot files and other files are skipped and counted in files.skipped.
+ * Every input stays open until it is exhausted (one descriptor and one
+ * snap-length buffer each), so a directory of more files than `ulimit -n`
+ * allows reports the excess as "cannot open: Too many open files".
+ *
+ * Limits inherited from libpcap 1.10: a pcapng file whose interfaces differ
+ * in link type or snap length is read up to the first such interface and then
+ * reported; records over 256 KiB end their file with an error; gzip'd files
+ * are not read. Offsets in pcapng messages point at the block where the
+ * failing read began (libpcap may have consumed non-packet blocks first).
  */
 #ifndef HRADBA_CAPTURE_CAPTURE_H
 #define HRADBA_CAPTURE_CAPTURE_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "core/counter.h"
 
@@ -36,11 +54,26 @@ enum capture_next {
 
 /* Opens every path (a file, a directory of captures, or "-"). Inputs that
  * cannot be opened are reported through on_error and skipped; returns NULL
- * only on allocation failure. */
+ * only on allocation failure. on_error may be NULL (problems are then only
+ * counted). Same as capture_set_new() + capture_set_add_path() for each. */
 struct capture_set *capture_set_open(const char *const *paths, size_t n_paths,
                                      capture_error_fn on_error, void *ctx);
+/* Closes every input and frees the set; NULL is a no-op. */
 void capture_set_close(struct capture_set *s);
 
+/* An empty set to add inputs to; NULL on allocation failure. */
+struct capture_set *capture_set_new(capture_error_fn on_error, void *ctx);
+/* Adds a file, a directory of captures, or "-" (standard input, once).
+ * Returns 0 when at least one capture was added, -ENOMEM, -EBUSY once
+ * capture_set_next() has been called, or another -errno when nothing was
+ * added (the reason has gone to on_error). */
+int capture_set_add_path(struct capture_set *s, const char *path);
+/* Adds an already open stream (a pipe, fmemopen() bytes), named name in
+ * messages. Takes fp in every case (closes it on failure). Returns as above. */
+int capture_set_add_stream(struct capture_set *s, FILE *fp, const char *name);
+
+/* Next frame in timestamp order. The frame is borrowed: its data is valid
+ * until the next call. Problems met on the way go to on_error first. */
 enum capture_next capture_set_next(struct capture_set *s, struct capture_frame *out);
 
 /* Number of inputs, their path names, and problems reported so far. */
@@ -51,8 +84,13 @@ uint64_t capture_set_errors(const struct capture_set *s);
 uint64_t capture_set_bytes_read(const struct capture_set *s);
 uint64_t capture_set_bytes_total(const struct capture_set *s);
 
-/* files.opened, files.failed, frames, bytes, frames.truncated (caplen < wirelen),
- * frames.out_of_order, ... */
+/* Section "capture": files.opened, files.failed (could not be opened, or
+ * stopped early by damage), files.skipped (directory entries that are not
+ * captures), frames and bytes (caplen sum) delivered, frames.truncated
+ * (caplen < wirelen), frames.out_of_order, frames.empty (caplen 0, still
+ * delivered), frames.clipped (longer than the snap length, cut by libpcap),
+ * frames.caplen_over_wirelen, errors (calls to on_error). The view stays valid
+ * until capture_set_close() and its values move as frames are read. */
 struct counter_view capture_set_counters(const struct capture_set *s);
 
 #endif

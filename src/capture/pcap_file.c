@@ -1,2 +1,302 @@
-/* placeholder: being written */
-typedef int placeholder_t;
+/* pcap_file.c — one capture file through libpcap, with byte offsets.
+ *
+ * Formats: classic pcap (tcpdump.org "pcap savefile format", any byte order,
+ * µs / ns / Kuznetsov magic) and pcapng (draft-ietf-opsawg-pcapng), both parsed
+ * by libpcap; this file only adds offsets, clear messages and a few checks
+ * libpcap does silently. Not a pcap parser of its own.
+ *
+ * Limits of libpcap 1.10 that show through (see capture.h):
+ *  - a pcapng file whose later interfaces differ from the first in link type
+ *    or snap length stops with "an interface has a type/snapshot length ...
+ *    different from ... the first interface"; frames before it are delivered;
+ *  - a record longer than 256 KiB (262144, most link types) is an error that
+ *    ends the file ("invalid packet capture length ...");
+ *  - a record longer than the file's snap length but within 256 KiB is cut to
+ *    the snap length without a word: we notice it from the file offsets.
+ */
+#include "capture/pcap_file.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pcap/pcap.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "core/cursor.h"
+
+enum pcap_file_magic {
+    MAGIC_UNKNOWN = 0, /* not sniffed (a pipe) or not a capture */
+    MAGIC_PCAP,        /* 16-byte record headers */
+    MAGIC_PCAP_KUZNETSOV,
+    MAGIC_PCAPNG,
+};
+
+struct pcap_file {
+    pcap_t *pcap;
+    FILE *fp;                   /* owned by pcap once pcap is open */
+    enum pcap_file_magic magic;
+    bool is_seekable;
+    bool is_done;
+    int linktype;               /* LINKTYPE_ value */
+    int snaplen;
+    uint64_t size;              /* 0 when unknown */
+    uint64_t final_position;    /* bytes consumed when is_done */
+    uint64_t frame_count;
+    uint64_t last_ts_us;
+};
+
+static enum pcap_file_magic magic_of(const uint8_t *buf, size_t len)
+{
+    struct cursor c = cursor_make(buf, len);
+    uint32_t be = cursor_be32(&c);
+    if (!cursor_ok(&c))
+        return MAGIC_UNKNOWN;
+    /* Classic magics are written in the writer's byte order: check both. */
+    uint32_t le = (be >> 24) | ((be >> 8) & 0xff00u) | ((be << 8) & 0xff0000u) | (be << 24);
+    if (be == 0x0a0d0d0au)
+        return MAGIC_PCAPNG;
+    if (be == 0xa1b2c3d4u || le == 0xa1b2c3d4u || be == 0xa1b23c4du || le == 0xa1b23c4du)
+        return MAGIC_PCAP;
+    if (be == 0xa1b2cd34u || le == 0xa1b2cd34u)
+        return MAGIC_PCAP_KUZNETSOV;
+    return MAGIC_UNKNOWN;
+}
+
+int pcap_file_sniff(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return -errno;
+    uint8_t buf[4];
+    size_t got = fread(buf, 1, sizeof(buf), fp);
+    int rc = ferror(fp) ? -EIO : 0;
+    fclose(fp);
+    if (rc != 0)
+        return rc;
+    return magic_of(buf, got) != MAGIC_UNKNOWN;
+}
+
+/* libpcap hands out DLT_ values; the few that differ from the LINKTYPE_ value
+ * written in files (pcap-linktype(7)) are mapped back, so the decoder sees one
+ * numbering on every platform. */
+static int linktype_of_dlt(int dlt)
+{
+    switch (dlt) {
+    case DLT_ATM_RFC1483: return 100;
+    case DLT_RAW: return 101;
+    case DLT_SLIP_BSDOS: return 102;
+    case DLT_PPP_BSDOS: return 103;
+    case DLT_ATM_CLIP: return 106;
+    case DLT_PFSYNC: return 246;
+    default: return dlt;
+    }
+}
+
+static uint64_t ts_to_us(const struct timeval *tv)
+{
+    if (tv->tv_sec < 0)
+        return 0;
+    uint64_t sec = (uint64_t)tv->tv_sec;
+    uint64_t usec = tv->tv_usec < 0 ? 0 : (uint64_t)tv->tv_usec;
+    if (sec > (UINT64_MAX - usec) / 1000000u)
+        return UINT64_MAX; /* a corrupt pcapng timestamp: saturate, do not wrap */
+    return sec * 1000000u + usec;
+}
+
+static uint64_t stream_tell(FILE *fp)
+{
+    long pos = ftell(fp);
+    return pos < 0 ? UINT64_MAX : (uint64_t)pos;
+}
+
+/* Learns size, seekability and the magic before libpcap takes the stream;
+ * the magic tells the record header size, needed to spot clipped records. */
+static int probe_stream(struct pcap_file *f)
+{
+    struct stat st;
+    int fd = fileno(f->fp);
+    if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
+        f->size = (uint64_t)st.st_size;
+    long start = ftell(f->fp);
+    if (start < 0)
+        return 0; /* a pipe: no offsets, no sniffing (bytes cannot be put back) */
+    f->is_seekable = true;
+    uint8_t buf[4];
+    size_t got = fread(buf, 1, sizeof(buf), f->fp);
+    f->magic = magic_of(buf, got);
+    clearerr(f->fp);
+    if (fseek(f->fp, start, SEEK_SET) != 0)
+        return -errno;
+    return 0;
+}
+
+static void describe_open_error(const struct pcap_file *f, const char *lib,
+                                struct pcap_file_problem *why)
+{
+    why->offset = 0;
+    if (f->is_seekable && f->size == 0 && strstr(lib, "only got 0"))
+        snprintf(why->msg, sizeof(why->msg), "empty file, not a pcap or pcapng file");
+    else if (strstr(lib, "unknown file format"))
+        snprintf(why->msg, sizeof(why->msg), "not a pcap or pcapng file (libpcap: %s)", lib);
+    else if (strncmp(lib, "truncated", 9) == 0)
+        snprintf(why->msg, sizeof(why->msg),
+                 "file header cut short, not a complete pcap or pcapng file (libpcap: %s)", lib);
+    else
+        snprintf(why->msg, sizeof(why->msg), "cannot read as a capture (libpcap: %s)", lib);
+}
+
+struct pcap_file *pcap_file_open_stream(FILE *fp, struct pcap_file_problem *why)
+{
+    why->offset = 0;
+    why->msg[0] = '\0';
+    struct pcap_file *f = calloc(1, sizeof(*f));
+    if (!f)
+        goto fail;
+    f->fp = fp;
+    int rc = probe_stream(f);
+    if (rc != 0) {
+        snprintf(why->msg, sizeof(why->msg), "cannot rewind input: %s", strerror(-rc));
+        goto fail;
+    }
+    char errbuf[PCAP_ERRBUF_SIZE] = "";
+    /* Microsecond precision: libpcap scales nanosecond files down for us. */
+    f->pcap = pcap_fopen_offline_with_tstamp_precision(fp, PCAP_TSTAMP_PRECISION_MICRO, errbuf);
+    if (!f->pcap) {
+        describe_open_error(f, errbuf, why);
+        goto fail;
+    }
+    f->linktype = linktype_of_dlt(pcap_datalink(f->pcap));
+    f->snaplen = pcap_snapshot(f->pcap);
+    return f;
+fail:
+    if (fp != stdin)
+        fclose(fp);
+    free(f);
+    return NULL;
+}
+
+struct pcap_file *pcap_file_open(const char *path, struct pcap_file_problem *why)
+{
+    if (strcmp(path, "-") == 0)
+        return pcap_file_open_stream(stdin, why);
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        why->offset = UINT64_MAX;
+        snprintf(why->msg, sizeof(why->msg), "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    struct stat st;
+    if (fstat(fileno(fp), &st) == 0 && S_ISDIR(st.st_mode)) {
+        fclose(fp);
+        why->offset = UINT64_MAX;
+        snprintf(why->msg, sizeof(why->msg), "is a directory (give it as an input on its own)");
+        return NULL;
+    }
+    return pcap_file_open_stream(fp, why);
+}
+
+void pcap_file_close(struct pcap_file *f)
+{
+    if (!f)
+        return;
+    if (f->pcap)
+        pcap_close(f->pcap); /* closes fp too, except standard input */
+    free(f);
+}
+
+static void finish(struct pcap_file *f, uint64_t position)
+{
+    f->is_done = true;
+    f->final_position = position == UINT64_MAX ? 0 : position;
+}
+
+/* Turns libpcap's read error into a message that says what was lost. */
+static void describe_read_error(const struct pcap_file *f, const char *lib,
+                                struct pcap_file_problem *why)
+{
+    uint64_t n = f->frame_count;
+    if (strncmp(lib, "truncated", 9) == 0)
+        snprintf(why->msg, sizeof(why->msg),
+                 "truncated capture: the file ends inside the record starting here "
+                 "(libpcap: %s); the %" PRIu64 " frames before it were delivered",
+                 lib, n);
+    else if (strstr(lib, "an interface has a"))
+        snprintf(why->msg, sizeof(why->msg),
+                 "pcapng interfaces differ in link type or snap length, which libpcap "
+                 "1.10 cannot read (libpcap: %s); %" PRIu64 " frames before were "
+                 "delivered, the rest is skipped: split the file per interface first "
+                 "(tshark -r IN -Y frame.interface_id==N -w OUT)",
+                 lib, n);
+    else if (strstr(lib, "capture length") || strstr(lib, "block") || strstr(lib, "size"))
+        snprintf(why->msg, sizeof(why->msg),
+                 "corrupt record (libpcap: %s); the %" PRIu64 " frames before it were "
+                 "delivered, the rest of the file is skipped",
+                 lib, n);
+    else
+        snprintf(why->msg, sizeof(why->msg),
+                 "read error (libpcap: %s); the %" PRIu64 " frames before it were "
+                 "delivered, the rest of the file is skipped",
+                 lib, n);
+}
+
+static void fill_frame(struct pcap_file *f, const struct pcap_pkthdr *h, const u_char *data,
+                       uint64_t start, struct pcap_file_frame *out)
+{
+    memset(out, 0, sizeof(*out));
+    out->frame.ts_us = ts_to_us(&h->ts);
+    out->frame.data = data;
+    out->frame.caplen = h->caplen;
+    out->frame.wirelen = h->len;
+    out->frame.linktype = f->linktype;
+    out->frame.frame_no = ++f->frame_count;
+    out->offset = start;
+    out->snaplen = f->snaplen;
+    out->is_out_of_order = f->frame_count > 1 && out->frame.ts_us < f->last_ts_us;
+    f->last_ts_us = out->frame.ts_us;
+    /* libpcap reads a record longer than the snap length whole but returns
+     * only snaplen bytes; the bytes it consumed give the real length away. */
+    uint64_t end = f->is_seekable ? stream_tell(f->fp) : UINT64_MAX;
+    uint64_t hdr_len = f->magic == MAGIC_PCAP ? 16 : f->magic == MAGIC_PCAP_KUZNETSOV ? 24 : 0;
+    if (hdr_len && start != UINT64_MAX && end != UINT64_MAX && end > start &&
+        end - start > hdr_len + h->caplen) {
+        uint64_t real = end - start - hdr_len;
+        out->clipped_from = real > UINT32_MAX ? UINT32_MAX : (uint32_t)real;
+    }
+}
+
+enum pcap_file_status pcap_file_next(struct pcap_file *f, struct pcap_file_frame *out,
+                                     struct pcap_file_problem *why)
+{
+    if (f->is_done)
+        return PCAP_FILE_AT_END;
+    uint64_t start = f->is_seekable ? stream_tell(f->fp) : UINT64_MAX;
+    struct pcap_pkthdr *h = NULL;
+    const u_char *data = NULL;
+    int rc = pcap_next_ex(f->pcap, &h, &data);
+    if (rc == 1) {
+        fill_frame(f, h, data, start, out);
+        return PCAP_FILE_GOT_FRAME;
+    }
+    if (rc == PCAP_ERROR_BREAK) {
+        finish(f, f->is_seekable ? stream_tell(f->fp) : UINT64_MAX);
+        return PCAP_FILE_AT_END;
+    }
+    why->offset = start;
+    describe_read_error(f, rc == PCAP_ERROR ? pcap_geterr(f->pcap) : "no frame from a file", why);
+    /* Count the rest of a broken file as read, so progress still reaches 100%. */
+    finish(f, f->size ? f->size : start);
+    return PCAP_FILE_BROKEN;
+}
+
+uint64_t pcap_file_position(const struct pcap_file *f)
+{
+    if (f->is_done)
+        return f->final_position;
+    if (!f->is_seekable)
+        return 0;
+    uint64_t pos = stream_tell(f->fp);
+    return pos == UINT64_MAX ? 0 : pos;
+}
+
+uint64_t pcap_file_size(const struct pcap_file *f) { return f->size; }
