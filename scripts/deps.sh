@@ -6,11 +6,12 @@ declare -A pkgs=(
   [build]="gcc meson ninja-build pkg-config libpcap-dev libjansson-dev libssl-dev"
   [test]="libcmocka-dev tshark python3"
   [fuzz]="clang libclang-rt-14-dev"
+  [lint]="clang-format"
   [bench]="tcpdump libndpi-bin tshark wireshark-common tcpreplay time"
 )
 want=()
 for job in "${@:-build}"; do
-  [ -n "${pkgs[$job]:-}" ] || { echo "deps.sh: unknown job '$job' (build test fuzz bench)" >&2; exit 2; }
+  [ -n "${pkgs[$job]:-}" ] || { echo "deps.sh: unknown job '$job' (build test fuzz lint bench)" >&2; exit 2; }
   [ "$job" = build ] || want+=(${pkgs[build]})
   want+=(${pkgs[$job]})
 done

@@ -89,11 +89,21 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
     int c;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
         switch (c) {
-        case 'o': o->output = optarg; break;
-        case OPT_STATS: o->stats_path = optarg; break;
-        case 'q': o->is_quiet = true; break;
-        case OPT_PROGRESS: o->progress = 1; break;
-        case OPT_NO_PROGRESS: o->progress = 0; break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case OPT_STATS:
+            o->stats_path = optarg;
+            break;
+        case 'q':
+            o->is_quiet = true;
+            break;
+        case OPT_PROGRESS:
+            o->progress = 1;
+            break;
+        case OPT_NO_PROGRESS:
+            o->progress = 0;
+            break;
         case OPT_FLOW_MEMCAP:
             if (parse_size_opt("flow-memcap", optarg, &o->wcfg.flow.memcap) != 0)
                 return EXIT_CODE_USAGE;
@@ -102,7 +112,9 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
             if (parse_size_opt("defrag-memcap", optarg, &o->wcfg.decode.defrag_memcap) != 0)
                 return EXIT_CODE_USAGE;
             break;
-        case 'h': read_usage(stdout); return EXIT_CODE_OK;
+        case 'h':
+            read_usage(stdout);
+            return EXIT_CODE_OK;
         default:
             fputs("Try 'hradba read --help'.\n", stderr);
             return EXIT_CODE_USAGE;
@@ -133,9 +145,8 @@ static void read_summary(const struct counter_view *v, size_t n, const struct st
             "hradba read: %zu input%s, %" PRIu64 " packets, %" PRIu64 " bytes in %.2f s; "
             "%" PRIu64 " flows (%" PRIu64 " evicted); %" PRIu64 " invalid, %" PRIu64
             " not IP; peak memory %" PRIu64 " KiB\n",
-            n_inputs, n_inputs == 1 ? "" : "s", pkts,
-            stats_report_value(v, n, "packets", "bytes"), run->elapsed_s,
-            stats_report_value(v, n, "flow", "flows.created"),
+            n_inputs, n_inputs == 1 ? "" : "s", pkts, stats_report_value(v, n, "packets", "bytes"),
+            run->elapsed_s, stats_report_value(v, n, "flow", "flows.created"),
             stats_report_value(v, n, "flow", "flows.evicted"),
             stats_report_value(v, n, "packets", "packets.invalid"),
             stats_report_value(v, n, "packets", "packets.not_ip"), run->rss_max_kb);

@@ -35,9 +35,9 @@ int stats_report_write_json(const char *path, const struct stats_run *run,
     json_t *root = json_object();
     if (!root)
         return -ENOMEM;
-    json_t *runobj = json_pack("{s:f, s:f, s:I, s:i}", "elapsed_s", run->elapsed_s, "cpu_s",
-                               run->cpu_s, "rss_max_kb", (json_int_t)run->rss_max_kb,
-                               "exit_code", run->exit_code);
+    json_t *runobj =
+        json_pack("{s:f, s:f, s:I, s:i}", "elapsed_s", run->elapsed_s, "cpu_s", run->cpu_s,
+                  "rss_max_kb", (json_int_t)run->rss_max_kb, "exit_code", run->exit_code);
     if (!runobj || json_object_set_new(root, "run", runobj) != 0)
         goto fail;
     for (size_t i = 0; i < n_views; i++) {
@@ -60,8 +60,8 @@ fail:
     return rc;
 }
 
-uint64_t stats_report_value(const struct counter_view *views, size_t n_views,
-                            const char *section, const char *name)
+uint64_t stats_report_value(const struct counter_view *views, size_t n_views, const char *section,
+                            const char *name)
 {
     for (size_t i = 0; i < n_views; i++) {
         if (strcmp(views[i].section, section) != 0)

@@ -13,9 +13,9 @@
 #include "core/counter.h"
 
 struct stats_run {
-    double elapsed_s;     /* wall clock */
-    double cpu_s;         /* user + system */
-    uint64_t rss_max_kb;  /* peak resident memory */
+    double elapsed_s;    /* wall clock */
+    double cpu_s;        /* user + system */
+    uint64_t rss_max_kb; /* peak resident memory */
     int exit_code;
 };
 
@@ -28,7 +28,7 @@ int stats_report_write_json(const char *path, const struct stats_run *run,
                             const struct counter_view *views, size_t n_views);
 
 /* Looks a counter up by section and name; 0 when absent. */
-uint64_t stats_report_value(const struct counter_view *views, size_t n_views,
-                            const char *section, const char *name);
+uint64_t stats_report_value(const struct counter_view *views, size_t n_views, const char *section,
+                            const char *name);
 
 #endif

@@ -30,7 +30,7 @@ struct worker {
     struct flow_table *flows;
     struct eve_sink *sink;
     struct json_buf line;
-    uint64_t now_us;        /* highest capture time seen: time never runs backwards here */
+    uint64_t now_us; /* highest capture time seen: time never runs backwards here */
     uint64_t next_sweep_us;
     uint64_t counters[WORKER_COUNTER_COUNT];
 };

@@ -12,9 +12,9 @@
 #include <stdint.h>
 
 struct counter_view {
-    const char *section;        /* "decoder", "flow", "capture", ... */
-    const char *const *names;   /* e.g. "ipv4.truncated"; count entries */
-    const uint64_t *values;     /* count entries, owned by the module */
+    const char *section;      /* "decoder", "flow", "capture", ... */
+    const char *const *names; /* e.g. "ipv4.truncated"; count entries */
+    const uint64_t *values;   /* count entries, owned by the module */
     size_t count;
 };
 

@@ -25,10 +25,19 @@ static inline struct cursor cursor_make(const void *p, size_t len)
     return c;
 }
 
-static inline size_t cursor_left(const struct cursor *c) { return c->len; }
-static inline bool cursor_ok(const struct cursor *c) { return !c->is_bad; }
+static inline size_t cursor_left(const struct cursor *c)
+{
+    return c->len;
+}
+static inline bool cursor_ok(const struct cursor *c)
+{
+    return !c->is_bad;
+}
 /* The unread bytes; valid for cursor_left() bytes. */
-static inline const uint8_t *cursor_ptr(const struct cursor *c) { return c->p; }
+static inline const uint8_t *cursor_ptr(const struct cursor *c)
+{
+    return c->p;
+}
 
 /* Marks the cursor failed and empties it: every later read fails too. */
 static inline void cursor_fail(struct cursor *c)
@@ -50,7 +59,10 @@ static inline const uint8_t *cursor_bytes(struct cursor *c, size_t n)
     return b;
 }
 
-static inline bool cursor_skip(struct cursor *c, size_t n) { return cursor_bytes(c, n) != NULL; }
+static inline bool cursor_skip(struct cursor *c, size_t n)
+{
+    return cursor_bytes(c, n) != NULL;
+}
 
 static inline uint8_t cursor_u8(struct cursor *c)
 {
