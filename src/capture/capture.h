@@ -18,11 +18,14 @@
  * snap-length buffer each), so a directory of more files than `ulimit -n`
  * allows reports the excess as "cannot open: Too many open files".
  *
- * Limits inherited from libpcap 1.10: a pcapng file whose interfaces differ
- * in link type or snap length is read up to the first such interface and then
- * reported; records over 256 KiB end their file with an error; gzip'd files
- * are not read. Offsets in pcapng messages point at the block where the
- * failing read began (libpcap may have consumed non-packet blocks first).
+ * Limits inherited from libpcap 1.10: in a pcapng file only interfaces with
+ * the first interface's link type and snap length are read; the others, and
+ * every packet on them, are skipped (first one reported, all counted in
+ * records.skipped). A record over 256 KiB (most link types) is skipped in a
+ * seekable classic file and ends the file otherwise; one over the file's
+ * snap length comes out cut to it (frames.clipped). gzip'd files are not
+ * read. Offsets in pcapng messages point at the block where the failing read
+ * began (libpcap may have consumed non-packet blocks first).
  */
 #ifndef HRADBA_CAPTURE_CAPTURE_H
 #define HRADBA_CAPTURE_CAPTURE_H
@@ -34,13 +37,13 @@
 #include "core/counter.h"
 
 struct capture_frame {
-    uint64_t ts_us;       /* microseconds since the epoch (nanosecond files are truncated) */
-    const uint8_t *data;  /* valid until the next capture_set_next() */
+    uint64_t ts_us;      /* microseconds since the epoch (nanosecond files are truncated) */
+    const uint8_t *data; /* valid until the next capture_set_next() */
     uint32_t caplen;
     uint32_t wirelen;
-    int linktype;         /* LINKTYPE_ value of this frame's interface */
-    uint32_t source;      /* index of the file in the set, for messages */
-    uint64_t frame_no;    /* 1-based within its file */
+    int linktype;      /* LINKTYPE_ value of this frame's interface */
+    uint32_t source;   /* index of the file in the set, for messages */
+    uint64_t frame_no; /* 1-based within its file */
 };
 
 /* Called for every problem with an input; offset is the byte offset in the
@@ -89,7 +92,8 @@ uint64_t capture_set_bytes_total(const struct capture_set *s);
  * captures), frames and bytes (caplen sum) delivered, frames.truncated
  * (caplen < wirelen), frames.out_of_order, frames.empty (caplen 0, still
  * delivered), frames.clipped (longer than the snap length, cut by libpcap),
- * frames.caplen_over_wirelen, errors (calls to on_error). The view stays valid
+ * frames.caplen_over_wirelen, records.skipped (refused by libpcap but
+ * stepped over), errors (calls to on_error). The view stays valid
  * until capture_set_close() and its values move as frames are read. */
 struct counter_view capture_set_counters(const struct capture_set *s);
 

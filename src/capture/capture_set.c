@@ -6,8 +6,6 @@
  * copied (a head points into its own libpcap buffer). Not a reader of any
  * format itself: pcap_file.c is.
  */
-#include "capture/capture.h"
-
 #include <dirent.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -16,19 +14,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "capture/capture.h"
 #include "capture/pcap_file.h"
 
-#define CAPTURE_COUNTERS(X)                                      \
-    X(CAPTURE_FILES_OPENED, "files.opened")                      \
-    X(CAPTURE_FILES_FAILED, "files.failed")                      \
-    X(CAPTURE_FILES_SKIPPED, "files.skipped")                    \
-    X(CAPTURE_FRAMES, "frames")                                  \
-    X(CAPTURE_BYTES, "bytes")                                    \
-    X(CAPTURE_FRAMES_TRUNCATED, "frames.truncated")              \
-    X(CAPTURE_FRAMES_OUT_OF_ORDER, "frames.out_of_order")        \
-    X(CAPTURE_FRAMES_EMPTY, "frames.empty")                      \
-    X(CAPTURE_FRAMES_CLIPPED, "frames.clipped")                  \
-    X(CAPTURE_FRAMES_CAPLEN_OVER_WIRELEN, "frames.caplen_over_wirelen") \
+#define CAPTURE_COUNTERS(X)                                                                        \
+    X(CAPTURE_FILES_OPENED, "files.opened")                                                        \
+    X(CAPTURE_FILES_FAILED, "files.failed")                                                        \
+    X(CAPTURE_FILES_SKIPPED, "files.skipped")                                                      \
+    X(CAPTURE_FRAMES, "frames")                                                                    \
+    X(CAPTURE_BYTES, "bytes")                                                                      \
+    X(CAPTURE_FRAMES_TRUNCATED, "frames.truncated")                                                \
+    X(CAPTURE_FRAMES_OUT_OF_ORDER, "frames.out_of_order")                                          \
+    X(CAPTURE_FRAMES_EMPTY, "frames.empty")                                                        \
+    X(CAPTURE_FRAMES_CLIPPED, "frames.clipped")                                                    \
+    X(CAPTURE_FRAMES_CAPLEN_OVER_WIRELEN, "frames.caplen_over_wirelen")                            \
+    X(CAPTURE_RECORDS_SKIPPED, "records.skipped")                                                  \
     X(CAPTURE_ERRORS, "errors")
 
 enum capture_counter { CAPTURE_COUNTERS(COUNTER_ENUM) CAPTURE_COUNTER_COUNT };
@@ -39,9 +39,10 @@ struct capture_input {
     struct pcap_file *file;      /* NULL once exhausted or broken */
     struct pcap_file_frame head; /* valid while is_queued */
     bool is_queued;
-    bool has_reported_clip;      /* one message per file; the counter has the rest */
-    uint64_t size;               /* 0 when unknown */
-    uint64_t final_position;     /* bytes consumed, once file is NULL */
+    bool has_reported_clip;  /* one message per file; the counter has the rest */
+    uint64_t quiet_skips;    /* skipped records not reported one by one */
+    uint64_t size;           /* 0 when unknown */
+    uint64_t final_position; /* bytes consumed, once file is NULL */
 };
 
 struct capture_set {
@@ -222,7 +223,9 @@ static int list_dir(struct capture_set *s, const char *dir, char ***out, size_t 
         if (de->d_name[0] == '.')
             continue; /* ".", ".." and hidden files */
         char *p = NULL;
-        if (asprintf(&p, "%s/%s", dir, de->d_name) < 0)
+        size_t dlen = strlen(dir);
+        const char *sep = dlen && dir[dlen - 1] == '/' ? "" : "/";
+        if (asprintf(&p, "%s%s%s", dir, sep, de->d_name) < 0)
             goto fail;
         if (dir_entry_is_capture(s, p) != 1) {
             free(p);
@@ -262,25 +265,25 @@ static int add_dir(struct capture_set *s, const char *dir)
         report(s, dir, UINT64_MAX, strerror(-rc));
         return rc;
     }
-    if (n == 0) {
-        report(s, dir, UINT64_MAX, "directory holds no pcap or pcapng files (none is read "
-                                   "from its subdirectories)");
-        rc = -ENOENT;
-    }
-    int added = 0;
+    if (n == 0)
+        report(s, dir, UINT64_MAX,
+               "directory holds no pcap or pcapng files (none is read "
+               "from its subdirectories)");
+    size_t added = 0;
+    bool is_oom = false;
     for (size_t i = 0; i < n; i++) {
-        struct pcap_file_problem why;
-        struct pcap_file *f = rc == -ENOMEM ? NULL : pcap_file_open(names[i], &why);
-        int one = rc == -ENOMEM ? -ENOMEM : add_file(s, names[i], f, &why);
-        if (one == -ENOMEM)
-            rc = -ENOMEM;
-        else if (one == 0)
-            added++;
+        if (!is_oom) {
+            struct pcap_file_problem why;
+            struct pcap_file *f = pcap_file_open(names[i], &why);
+            int one = add_file(s, names[i], f, &why);
+            is_oom = one == -ENOMEM;
+            added += one == 0;
+        }
         free(names[i]);
     }
     free(names);
-    if (rc == -ENOMEM)
-        return rc;
+    if (is_oom)
+        return -ENOMEM;
     return added ? 0 : -ENOENT;
 }
 
@@ -333,8 +336,16 @@ void capture_set_close(struct capture_set *s)
 
 /* ---- reading ---- */
 
-static void retire(struct capture_input *in)
+static void retire(struct capture_set *s, struct capture_input *in)
 {
+    if (in->quiet_skips) {
+        char msg[160];
+        snprintf(msg, sizeof(msg),
+                 "%" PRIu64 " more records on pcapng interfaces libpcap refused were "
+                 "skipped (see the first message for this file)",
+                 in->quiet_skips);
+        report(s, in->path, UINT64_MAX, msg);
+    }
     in->final_position = pcap_file_position(in->file);
     pcap_file_close(in->file);
     in->file = NULL;
@@ -349,7 +360,14 @@ static void advance(struct capture_set *s, size_t i)
     if (!in->file)
         return;
     struct pcap_file_problem why;
-    enum pcap_file_status st = pcap_file_next(in->file, &in->head, &why);
+    enum pcap_file_status st;
+    while ((st = pcap_file_next(in->file, &in->head, &why)) == PCAP_FILE_SKIPPED) {
+        s->counters[CAPTURE_RECORDS_SKIPPED]++;
+        if (why.is_quiet)
+            in->quiet_skips++;
+        else
+            report(s, in->path, why.offset, why.msg);
+    }
     if (st == PCAP_FILE_GOT_FRAME) {
         in->head.frame.source = (uint32_t)i;
         in->is_queued = true;
@@ -360,7 +378,7 @@ static void advance(struct capture_set *s, size_t i)
         s->counters[CAPTURE_FILES_FAILED]++;
         report(s, in->path, why.offset, why.msg);
     }
-    retire(in);
+    retire(s, in);
 }
 
 /* Counts a frame as it is handed out (so counters match what was seen). */
@@ -413,14 +431,20 @@ enum capture_next capture_set_next(struct capture_set *s, struct capture_frame *
     return CAPTURE_FRAME;
 }
 
-size_t capture_set_count(const struct capture_set *s) { return s->count; }
+size_t capture_set_count(const struct capture_set *s)
+{
+    return s->count;
+}
 
 const char *capture_set_path(const struct capture_set *s, size_t source)
 {
     return source < s->count ? s->inputs[source].path : NULL;
 }
 
-uint64_t capture_set_errors(const struct capture_set *s) { return s->counters[CAPTURE_ERRORS]; }
+uint64_t capture_set_errors(const struct capture_set *s)
+{
+    return s->counters[CAPTURE_ERRORS];
+}
 
 uint64_t capture_set_bytes_read(const struct capture_set *s)
 {
@@ -444,7 +468,6 @@ uint64_t capture_set_bytes_total(const struct capture_set *s)
 
 struct counter_view capture_set_counters(const struct capture_set *s)
 {
-    struct counter_view v = {"capture", capture_counter_names, s->counters,
-                             CAPTURE_COUNTER_COUNT};
+    struct counter_view v = {"capture", capture_counter_names, s->counters, CAPTURE_COUNTER_COUNT};
     return v;
 }

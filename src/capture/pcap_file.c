@@ -6,11 +6,14 @@
  * libpcap does silently. Not a pcap parser of its own.
  *
  * Limits of libpcap 1.10 that show through (see capture.h):
- *  - a pcapng file whose later interfaces differ from the first in link type
- *    or snap length stops with "an interface has a type/snapshot length ...
- *    different from ... the first interface"; frames before it are delivered;
- *  - a record longer than 256 KiB (262144, most link types) is an error that
- *    ends the file ("invalid packet capture length ...");
+ *  - a pcapng interface that differs from the first in link type or snap
+ *    length is refused ("an interface has a type/snapshot length ... different
+ *    from ... the first interface"), and so is every packet on it ("a packet
+ *    arrived on interface N, but there's no Interface Description Block");
+ *    libpcap can go on past both, so we skip those records and read on;
+ *  - a record over 256 KiB (262144, most link types) is refused ("invalid
+ *    packet capture length ..."); in a seekable classic file whose record
+ *    header is sound we step over that one record and read on;
  *  - a record longer than the file's snap length but within 256 KiB is cut to
  *    the snap length without a word: we notice it from the file offsets.
  */
@@ -23,6 +26,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "capture/pcapng_idb.h"
 #include "core/cursor.h"
 
 enum pcap_file_magic {
@@ -34,19 +38,24 @@ enum pcap_file_magic {
 
 struct pcap_file {
     pcap_t *pcap;
-    FILE *fp;                   /* owned by pcap once pcap is open */
+    FILE *fp; /* owned by pcap once pcap is open */
     enum pcap_file_magic magic;
+    bool is_big_endian; /* classic pcap written big-endian */
     bool is_seekable;
     bool is_done;
-    int linktype;               /* LINKTYPE_ value */
+    int linktype; /* LINKTYPE_ value */
     int snaplen;
-    uint64_t size;              /* 0 when unknown */
-    uint64_t final_position;    /* bytes consumed when is_done */
-    uint64_t frame_count;
+    uint64_t size;           /* 0 when unknown */
+    uint64_t final_position; /* bytes consumed when is_done */
+    uint64_t frame_count;    /* records read, skipped ones included */
+    uint64_t skipped_frames;
     uint64_t last_ts_us;
+    bool has_refused_interface; /* pcapng: libpcap refused an interface */
+    bool is_misnumbered;        /* ... and would misnumber the ones after it */
+    bool has_reported_refusal;  /* one message per file; the counter has the rest */
 };
 
-static enum pcap_file_magic magic_of(const uint8_t *buf, size_t len)
+static enum pcap_file_magic magic_of(const uint8_t *buf, size_t len, bool *is_big_endian)
 {
     struct cursor c = cursor_make(buf, len);
     uint32_t be = cursor_be32(&c);
@@ -54,6 +63,7 @@ static enum pcap_file_magic magic_of(const uint8_t *buf, size_t len)
         return MAGIC_UNKNOWN;
     /* Classic magics are written in the writer's byte order: check both. */
     uint32_t le = (be >> 24) | ((be >> 8) & 0xff00u) | ((be << 8) & 0xff0000u) | (be << 24);
+    *is_big_endian = be == 0xa1b2c3d4u || be == 0xa1b23c4du || be == 0xa1b2cd34u;
     if (be == 0x0a0d0d0au)
         return MAGIC_PCAPNG;
     if (be == 0xa1b2c3d4u || le == 0xa1b2c3d4u || be == 0xa1b23c4du || le == 0xa1b23c4du)
@@ -74,7 +84,8 @@ int pcap_file_sniff(const char *path)
     fclose(fp);
     if (rc != 0)
         return rc;
-    return magic_of(buf, got) != MAGIC_UNKNOWN;
+    bool is_big_endian;
+    return magic_of(buf, got, &is_big_endian) != MAGIC_UNKNOWN;
 }
 
 /* libpcap hands out DLT_ values; the few that differ from the LINKTYPE_ value
@@ -83,13 +94,20 @@ int pcap_file_sniff(const char *path)
 static int linktype_of_dlt(int dlt)
 {
     switch (dlt) {
-    case DLT_ATM_RFC1483: return 100;
-    case DLT_RAW: return 101;
-    case DLT_SLIP_BSDOS: return 102;
-    case DLT_PPP_BSDOS: return 103;
-    case DLT_ATM_CLIP: return 106;
-    case DLT_PFSYNC: return 246;
-    default: return dlt;
+    case DLT_ATM_RFC1483:
+        return 100;
+    case DLT_RAW:
+        return 101;
+    case DLT_SLIP_BSDOS:
+        return 102;
+    case DLT_PPP_BSDOS:
+        return 103;
+    case DLT_ATM_CLIP:
+        return 106;
+    case DLT_PFSYNC:
+        return 246;
+    default:
+        return dlt;
     }
 }
 
@@ -106,7 +124,7 @@ static uint64_t ts_to_us(const struct timeval *tv)
 
 static uint64_t stream_tell(FILE *fp)
 {
-    long pos = ftell(fp);
+    off_t pos = ftello(fp);
     return pos < 0 ? UINT64_MAX : (uint64_t)pos;
 }
 
@@ -118,15 +136,15 @@ static int probe_stream(struct pcap_file *f)
     int fd = fileno(f->fp);
     if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode))
         f->size = (uint64_t)st.st_size;
-    long start = ftell(f->fp);
+    off_t start = ftello(f->fp);
     if (start < 0)
         return 0; /* a pipe: no offsets, no sniffing (bytes cannot be put back) */
     f->is_seekable = true;
     uint8_t buf[4];
     size_t got = fread(buf, 1, sizeof(buf), f->fp);
-    f->magic = magic_of(buf, got);
+    f->magic = magic_of(buf, got, &f->is_big_endian);
     clearerr(f->fp);
-    if (fseek(f->fp, start, SEEK_SET) != 0)
+    if (fseeko(f->fp, start, SEEK_SET) != 0)
         return -errno;
     return 0;
 }
@@ -149,6 +167,7 @@ static void describe_open_error(const struct pcap_file *f, const char *lib,
 struct pcap_file *pcap_file_open_stream(FILE *fp, struct pcap_file_problem *why)
 {
     why->offset = 0;
+    why->is_quiet = false;
     why->msg[0] = '\0';
     struct pcap_file *f = calloc(1, sizeof(*f));
     if (!f)
@@ -180,6 +199,7 @@ struct pcap_file *pcap_file_open(const char *path, struct pcap_file_problem *why
 {
     if (strcmp(path, "-") == 0)
         return pcap_file_open_stream(stdin, why);
+    why->is_quiet = false;
     FILE *fp = fopen(path, "rb");
     if (!fp) {
         why->offset = UINT64_MAX;
@@ -211,22 +231,16 @@ static void finish(struct pcap_file *f, uint64_t position)
     f->final_position = position == UINT64_MAX ? 0 : position;
 }
 
-/* Turns libpcap's read error into a message that says what was lost. */
+/* Turns libpcap's error for a read that ends the file into a message that
+ * says what was lost. */
 static void describe_read_error(const struct pcap_file *f, const char *lib,
                                 struct pcap_file_problem *why)
 {
-    uint64_t n = f->frame_count;
+    uint64_t n = f->frame_count - f->skipped_frames;
     if (strncmp(lib, "truncated", 9) == 0)
         snprintf(why->msg, sizeof(why->msg),
                  "truncated capture: the file ends inside the record starting here "
                  "(libpcap: %s); the %" PRIu64 " frames before it were delivered",
-                 lib, n);
-    else if (strstr(lib, "an interface has a"))
-        snprintf(why->msg, sizeof(why->msg),
-                 "pcapng interfaces differ in link type or snap length, which libpcap "
-                 "1.10 cannot read (libpcap: %s); %" PRIu64 " frames before were "
-                 "delivered, the rest is skipped: split the file per interface first "
-                 "(tshark -r IN -Y frame.interface_id==N -w OUT)",
                  lib, n);
     else if (strstr(lib, "capture length") || strstr(lib, "block") || strstr(lib, "size"))
         snprintf(why->msg, sizeof(why->msg),
@@ -238,6 +252,83 @@ static void describe_read_error(const struct pcap_file *f, const char *lib,
                  "read error (libpcap: %s); the %" PRIu64 " frames before it were "
                  "delivered, the rest of the file is skipped",
                  lib, n);
+}
+
+/* libpcap 1.10 keeps one link type and snap length per pcapng file: it refuses
+ * an interface that differs and then each packet on it, but the read position
+ * is past the refused block, so reading can go on -- unless a later interface
+ * would then be misnumbered (pcapng_idb.h), or the input cannot be checked
+ * (a pipe). Returns 1 when the record was skipped (the first refusal of a file
+ * is reported, the rest are quiet), -1 when the file must stop, 0 when lib is
+ * about something else. */
+static int skip_refused_interface(struct pcap_file *f, const char *lib,
+                                  struct pcap_file_problem *why)
+{
+    bool is_idb = strstr(lib, "an interface has a") != NULL;
+    bool is_packet = strstr(lib, "a packet arrived on interface") != NULL;
+    if (f->magic == MAGIC_PCAP || f->magic == MAGIC_PCAP_KUZNETSOV || (!is_idb && !is_packet))
+        return 0;
+    if (!f->has_refused_interface) {
+        f->has_refused_interface = true;
+        f->is_misnumbered =
+            !f->is_seekable || pcapng_idb_misnumbers(f->fp, f->linktype, f->snaplen) != 0;
+    }
+    if (f->is_misnumbered) {
+        snprintf(why->msg, sizeof(why->msg),
+                 "pcapng interfaces differ in link type or snap length (libpcap: %s), "
+                 "and libpcap 1.10 would then label later frames with the wrong interface"
+                 "%s; reading stops here, the %" PRIu64 " frames before were delivered: "
+                 "split the file per interface first "
+                 "(tshark -r IN -Y frame.interface_id==N -w OUT)",
+                 lib, f->is_seekable ? "" : " (a pipe cannot be checked)",
+                 f->frame_count - f->skipped_frames);
+        return -1;
+    }
+    if (is_packet) {
+        f->frame_count++; /* keep frame numbers in step with other tools */
+        f->skipped_frames++;
+    }
+    why->is_quiet = f->has_reported_refusal;
+    f->has_reported_refusal = true;
+    snprintf(why->msg, sizeof(why->msg),
+             "pcapng %s (libpcap: %s); libpcap 1.10 reads only interfaces like the "
+             "first one, so frames on the others are skipped (counted in "
+             "records.skipped); to read them, split the file per interface first "
+             "(tshark -r IN -Y frame.interface_id==N -w OUT)",
+             is_idb ? "interface differs from the first in link type or snap length"
+                    : "packet on an interface libpcap did not accept",
+             lib);
+    return 1;
+}
+
+/* libpcap refuses a classic record over its per-link-type maximum (256 KiB
+ * for most) although the file around it may be sound. When the record header
+ * is plausible and the whole record lies inside the file, step over it. */
+static bool skip_oversized_record(struct pcap_file *f, uint64_t start, const char *lib,
+                                  struct pcap_file_problem *why)
+{
+    uint64_t hdr_len = f->magic == MAGIC_PCAP ? 16 : f->magic == MAGIC_PCAP_KUZNETSOV ? 24 : 0;
+    if (!hdr_len || start == UINT64_MAX || f->size == 0 || start > INT64_MAX ||
+        !strstr(lib, "invalid packet capture length"))
+        return false;
+    uint8_t hdr[16];
+    if (fseeko(f->fp, (off_t)start, SEEK_SET) != 0 || fread(hdr, 1, sizeof(hdr), f->fp) != 16)
+        return false;
+    struct cursor c = cursor_make(hdr, sizeof(hdr));
+    cursor_skip(&c, 8); /* seconds, fraction */
+    uint32_t caplen = f->is_big_endian ? cursor_be32(&c) : cursor_le32(&c);
+    uint32_t wirelen = f->is_big_endian ? cursor_be32(&c) : cursor_le32(&c);
+    uint64_t next = start + hdr_len + caplen;
+    if (!cursor_ok(&c) || caplen > wirelen || next > f->size ||
+        fseeko(f->fp, (off_t)next, SEEK_SET) != 0)
+        return false; /* a corrupt length: nothing after it can be trusted */
+    f->frame_count++;
+    f->skipped_frames++;
+    snprintf(why->msg, sizeof(why->msg),
+             "frame %" PRIu64 " skipped: captured length %" PRIu32 " is over what libpcap "
+             "reads for this link type (libpcap: %s); reading goes on after it",
+             f->frame_count, caplen, lib);
+    return true;
 }
 
 static void fill_frame(struct pcap_file *f, const struct pcap_pkthdr *h, const u_char *data,
@@ -283,7 +374,18 @@ enum pcap_file_status pcap_file_next(struct pcap_file *f, struct pcap_file_frame
         return PCAP_FILE_AT_END;
     }
     why->offset = start;
-    describe_read_error(f, rc == PCAP_ERROR ? pcap_geterr(f->pcap) : "no frame from a file", why);
+    why->is_quiet = false;
+    const char *lib = rc == PCAP_ERROR ? pcap_geterr(f->pcap) : "no frame from a file";
+    int refused = skip_refused_interface(f, lib, why);
+    if (refused == 1 || (refused == 0 && skip_oversized_record(f, start, lib, why))) {
+        uint64_t now = f->is_seekable ? stream_tell(f->fp) : UINT64_MAX;
+        if (start == UINT64_MAX || (now != UINT64_MAX && now > start))
+            return PCAP_FILE_SKIPPED;
+        why->is_quiet = false;
+        refused = 0; /* no progress: give up rather than spin */
+    }
+    if (refused == 0)
+        describe_read_error(f, lib, why);
     /* Count the rest of a broken file as read, so progress still reaches 100%. */
     finish(f, f->size ? f->size : start);
     return PCAP_FILE_BROKEN;
@@ -299,4 +401,7 @@ uint64_t pcap_file_position(const struct pcap_file *f)
     return pos == UINT64_MAX ? 0 : pos;
 }
 
-uint64_t pcap_file_size(const struct pcap_file *f) { return f->size; }
+uint64_t pcap_file_size(const struct pcap_file *f)
+{
+    return f->size;
+}

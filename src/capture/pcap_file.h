@@ -19,6 +19,7 @@ struct pcap_file;
 /* Why an open or a read failed: where (UINT64_MAX when unknown) and what. */
 struct pcap_file_problem {
     uint64_t offset;
+    bool is_quiet; /* a repeat of a problem already reported for this file */
     char msg[512];
 };
 
@@ -34,7 +35,9 @@ struct pcap_file_frame {
 enum pcap_file_status {
     PCAP_FILE_GOT_FRAME = 0,
     PCAP_FILE_AT_END = 1,
-    PCAP_FILE_BROKEN = 2, /* *why says what; the file yields nothing more */
+    PCAP_FILE_BROKEN = 2,  /* *why says what; the file yields nothing more */
+    PCAP_FILE_SKIPPED = 3, /* one record libpcap refused was stepped over (*why
+                              says which); call again, the file goes on */
 };
 
 /* Opens path ("-" is standard input). NULL on failure, with why filled in
@@ -49,6 +52,7 @@ struct pcap_file *pcap_file_open_stream(FILE *fp, struct pcap_file_problem *why)
 void pcap_file_close(struct pcap_file *f);
 
 /* Reads the next frame. Its data stays valid until the next call or close.
+ * Every call consumes input, so a loop over PCAP_FILE_SKIPPED ends.
  * After PCAP_FILE_AT_END or PCAP_FILE_BROKEN every later call returns
  * PCAP_FILE_AT_END. */
 enum pcap_file_status pcap_file_next(struct pcap_file *f, struct pcap_file_frame *out,
