@@ -20,10 +20,10 @@
 #include "decode/packet.h"
 
 struct decode_config {
-    size_t defrag_memcap;        /* bytes held by all fragment trackers; default 32 MiB */
-    uint32_t defrag_timeout_ms;  /* a datagram incomplete this long is dropped; default 60 s */
+    size_t defrag_memcap;          /* bytes held by all fragment trackers; default 32 MiB */
+    uint32_t defrag_timeout_ms;    /* a datagram incomplete this long is dropped; default 60 s */
     uint32_t defrag_max_datagrams; /* trackers alive at once; default 65536 */
-    uint8_t max_tunnel_depth;    /* tunnels peeled before giving up; default 4 */
+    uint8_t max_tunnel_depth;      /* tunnels peeled before giving up; default 4 */
 };
 
 enum decode_result {
