@@ -17,14 +17,17 @@
 #include "flow/flow.h"
 
 struct flow_config {
-    size_t memcap;               /* bytes for flows and buckets; default 128 MiB */
-    uint32_t tcp_new_timeout_s;  /* handshake not complete; default 60 */
-    uint32_t tcp_est_timeout_s;  /* default 600 */
+    size_t memcap;                 /* bytes for flows and buckets; default 128 MiB */
+    uint32_t tcp_new_timeout_s;    /* handshake not complete; default 60 */
+    uint32_t tcp_est_timeout_s;    /* default 600 */
     uint32_t tcp_closed_timeout_s; /* after RST or both FINs; default 60 */
-    uint32_t udp_new_timeout_s;  /* one direction only; default 30 */
-    uint32_t udp_est_timeout_s;  /* default 300 */
-    uint32_t other_new_timeout_s; /* ICMP and other IP protocols; default 30 */
-    uint32_t other_est_timeout_s; /* default 300 */
+    uint32_t udp_new_timeout_s;    /* one direction only; default 30 */
+    uint32_t udp_est_timeout_s;    /* default 300 */
+    uint32_t other_new_timeout_s;  /* ICMP and other IP protocols; default 30 */
+    uint32_t other_est_timeout_s;  /* default 300 */
+    /* Distinguishes this table's flow ids from other workers' tables in the
+     * same run (ids stay unique and deterministic); default 0, < 4096. */
+    uint16_t worker_id;
 };
 
 /* Called once for every flow that ends, just before its memory is reused.
