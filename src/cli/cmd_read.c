@@ -137,16 +137,21 @@ static void read_on_error(void *ctx, const char *path, uint64_t offset, const ch
         fprintf(stderr, "hradba read: %s: at byte offset %" PRIu64 ": %s\n", path, offset, msg);
 }
 
-static void read_summary(const struct counter_view *v, size_t n, const struct stats_run *run,
-                         size_t n_inputs)
+static void read_summary(const struct counter_view *v, size_t n, const struct stats_run *run)
 {
-    uint64_t pkts = stats_report_value(v, n, "packets", "packets");
+    uint64_t opened = stats_report_value(v, n, "capture", "files.opened");
+    uint64_t failed = stats_report_value(v, n, "capture", "files.failed");
+    char failed_txt[48] = "";
+    if (failed)
+        snprintf(failed_txt, sizeof(failed_txt), " (%" PRIu64 " with errors, see above)", failed);
     fprintf(stderr,
-            "hradba read: %zu input%s, %" PRIu64 " packets, %" PRIu64 " bytes in %.2f s; "
-            "%" PRIu64 " flows (%" PRIu64 " evicted); %" PRIu64 " invalid, %" PRIu64
-            " not IP; peak memory %" PRIu64 " KiB\n",
-            n_inputs, n_inputs == 1 ? "" : "s", pkts, stats_report_value(v, n, "packets", "bytes"),
-            run->elapsed_s, stats_report_value(v, n, "flow", "flows.created"),
+            "hradba read: %" PRIu64 " input%s read%s, %" PRIu64 " packets, %" PRIu64
+            " bytes in %.2f s; %" PRIu64 " flows (%" PRIu64 " evicted); %" PRIu64
+            " invalid, %" PRIu64 " not IP; peak memory %" PRIu64 " KiB\n",
+            opened, opened == 1 ? "" : "s", failed_txt,
+            stats_report_value(v, n, "packets", "packets"),
+            stats_report_value(v, n, "packets", "bytes"), run->elapsed_s,
+            stats_report_value(v, n, "flow", "flows.created"),
             stats_report_value(v, n, "flow", "flows.evicted"),
             stats_report_value(v, n, "packets", "packets.invalid"),
             stats_report_value(v, n, "packets", "packets.not_ip"), run->rss_max_kb);
@@ -218,7 +223,7 @@ int cmd_read(int argc, char **argv)
     struct stats_run run = {.exit_code = rc};
     stats_run_measure(&run, pr.start_ns, progress_now_ns());
     if (!o.is_quiet)
-        read_summary(views, nv, &run, capture_set_count(cs));
+        read_summary(views, nv, &run);
     if (o.stats_path) {
         int src = stats_report_write_json(o.stats_path, &run, views, nv);
         if (src != 0) {

@@ -33,7 +33,7 @@ TSHARK_FIELDS = [
     "frame.number", "frame.len", "frame.protocols",
     "ip.src", "ip.dst", "ipv6.src", "ipv6.dst",
     "tcp.srcport", "tcp.dstport", "udp.srcport", "udp.dstport",
-    "ip.reassembled_in", "ipv6.reassembled_in",
+    "ip.reassembled_in", "ipv6.reassembled.in",
 ]
 
 
@@ -89,10 +89,12 @@ def tshark_frame_key(f):
 
 def tshark_table(path):
     out = subprocess.run(
-        ["tshark", "-n", "-r", path, "-T", "fields", "-E", "separator=\t",
+        ["tshark", "-2", "-n", "-r", path, "-T", "fields", "-E", "separator=\t",
          "-E", "occurrence=a", "-E", "aggregator=,"]
         + sum((["-e", f] for f in TSHARK_FIELDS), []),
         capture_output=True, text=True, check=False)
+    if out.returncode != 0 and not out.stdout:
+        raise RuntimeError(f"tshark exited {out.returncode}: {out.stderr.strip()[-300:]}")
     frames = {}
     for line in out.stdout.splitlines():
         cols = line.split("\t")
@@ -101,7 +103,7 @@ def tshark_table(path):
         frames[int(f["frame.number"])] = f
     table, pending = {}, {}
     for num, f in frames.items():
-        reasm = last(f["ip.reassembled_in"]) or last(f["ipv6.reassembled_in"])
+        reasm = last(f["ip.reassembled_in"]) or last(f["ipv6.reassembled.in"])
         if reasm and int(reasm) != num:
             pending.setdefault(int(reasm), []).append(int(f["frame.len"]))
             continue
