@@ -15,7 +15,7 @@ meson compile -C "$dir" >/dev/null || { meson compile -C "$dir"; exit 2; }
 passed=0 failed=0
 mkdir -p fuzz-work
 for bin in "$dir"/fuzz/fuzz_*; do
-  [ -x "$bin" ] || continue
+  [ -f "$bin" ] && [ -x "$bin" ] || continue
   name=${bin##*/fuzz_}
   work=fuzz-work/$name
   rm -rf "$work" && mkdir -p "$work/corpus" "$work/artifacts"
