@@ -15,7 +15,7 @@ if [ ! -f "$wl" ]; then
   bash ../shared/tools/make-workload "$wl" 12 >&2
 fi
 [ -d build-release ] || meson setup build-release --buildtype=release -Db_ndebug=true -Dtests=false >/dev/null
-meson compile -C build-release >/dev/null
+meson compile -C build-release hradba read_floor >/dev/null
 hradba=build-release/src/cli/hradba
 floor=build-release/bench/read_floor
 pkts=$(capinfos -M -c "$wl" | awk -F: '/Number of packets/ {gsub(/ /,"",$2); print $2}')

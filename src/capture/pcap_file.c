@@ -53,7 +53,13 @@ struct pcap_file {
     bool has_refused_interface; /* pcapng: libpcap refused an interface */
     bool is_misnumbered;        /* ... and would misnumber the ones after it */
     bool has_reported_refusal;  /* one message per file; the counter has the rest */
+    /* Classic pcap: where the next record starts, kept by arithmetic so the
+     * packet loop needs no ftello() (UINT64_MAX when unknown). */
+    uint64_t next_start;
 };
+
+/* stdio's default 4 KiB buffer makes a read(2) per few packets. */
+enum { PCAP_FILE_BUFFER = 256 * 1024 };
 
 static enum pcap_file_magic magic_of(const uint8_t *buf, size_t len, bool *is_big_endian)
 {
@@ -173,6 +179,8 @@ struct pcap_file *pcap_file_open_stream(FILE *fp, struct pcap_file_problem *why)
     if (!f)
         goto fail;
     f->fp = fp;
+    /* Before the first read, or setvbuf has no effect; failure only costs speed. */
+    (void)setvbuf(fp, NULL, _IOFBF, PCAP_FILE_BUFFER);
     int rc = probe_stream(f);
     if (rc != 0) {
         snprintf(why->msg, sizeof(why->msg), "cannot rewind input: %s", strerror(-rc));
@@ -187,6 +195,7 @@ struct pcap_file *pcap_file_open_stream(FILE *fp, struct pcap_file_problem *why)
     }
     f->linktype = linktype_of_dlt(pcap_datalink(f->pcap));
     f->snaplen = pcap_snapshot(f->pcap);
+    f->next_start = f->is_seekable ? stream_tell(f->fp) : UINT64_MAX;
     return f;
 fail:
     if (fp != stdin)
@@ -301,13 +310,19 @@ static int skip_refused_interface(struct pcap_file *f, const char *lib,
     return 1;
 }
 
+/* Bytes before a classic record's data; 0 for pcapng and unknown formats. */
+static uint64_t record_header_len(const struct pcap_file *f)
+{
+    return f->magic == MAGIC_PCAP ? 16 : f->magic == MAGIC_PCAP_KUZNETSOV ? 24 : 0;
+}
+
 /* libpcap refuses a classic record over its per-link-type maximum (256 KiB
  * for most) although the file around it may be sound. When the record header
  * is plausible and the whole record lies inside the file, step over it. */
 static bool skip_oversized_record(struct pcap_file *f, uint64_t start, const char *lib,
                                   struct pcap_file_problem *why)
 {
-    uint64_t hdr_len = f->magic == MAGIC_PCAP ? 16 : f->magic == MAGIC_PCAP_KUZNETSOV ? 24 : 0;
+    uint64_t hdr_len = record_header_len(f);
     if (!hdr_len || start == UINT64_MAX || f->size == 0 || start > INT64_MAX ||
         !strstr(lib, "invalid packet capture length"))
         return false;
@@ -346,14 +361,24 @@ static void fill_frame(struct pcap_file *f, const struct pcap_pkthdr *h, const u
     out->is_out_of_order = f->frame_count > 1 && out->frame.ts_us < f->last_ts_us;
     f->last_ts_us = out->frame.ts_us;
     /* libpcap reads a record longer than the snap length whole but returns
-     * only snaplen bytes; the bytes it consumed give the real length away. */
-    uint64_t end = f->is_seekable ? stream_tell(f->fp) : UINT64_MAX;
-    uint64_t hdr_len = f->magic == MAGIC_PCAP ? 16 : f->magic == MAGIC_PCAP_KUZNETSOV ? 24 : 0;
-    if (hdr_len && start != UINT64_MAX && end != UINT64_MAX && end > start &&
-        end - start > hdr_len + h->caplen) {
-        uint64_t real = end - start - hdr_len;
-        out->clipped_from = real > UINT32_MAX ? UINT32_MAX : (uint32_t)real;
+     * only snaplen bytes; the bytes it consumed give the real length away.
+     * Only a frame as long as the snap length can have been clipped, so
+     * only then is the stream asked where it is. */
+    uint64_t hdr_len = record_header_len(f);
+    if (!hdr_len || start == UINT64_MAX) {
+        f->next_start = UINT64_MAX;
+        return;
     }
+    uint64_t end = start + hdr_len + h->caplen;
+    if (f->snaplen <= 0 || h->caplen >= (uint32_t)f->snaplen) {
+        uint64_t pos = stream_tell(f->fp);
+        if (pos != UINT64_MAX && pos > end) {
+            uint64_t real = pos - start - hdr_len;
+            out->clipped_from = real > UINT32_MAX ? UINT32_MAX : (uint32_t)real;
+        }
+        end = pos;
+    }
+    f->next_start = end;
 }
 
 enum pcap_file_status pcap_file_next(struct pcap_file *f, struct pcap_file_frame *out,
@@ -361,7 +386,9 @@ enum pcap_file_status pcap_file_next(struct pcap_file *f, struct pcap_file_frame
 {
     if (f->is_done)
         return PCAP_FILE_AT_END;
-    uint64_t start = f->is_seekable ? stream_tell(f->fp) : UINT64_MAX;
+    uint64_t start = !f->is_seekable                                       ? UINT64_MAX
+                     : record_header_len(f) && f->next_start != UINT64_MAX ? f->next_start
+                                                                           : stream_tell(f->fp);
     struct pcap_pkthdr *h = NULL;
     const u_char *data = NULL;
     int rc = pcap_next_ex(f->pcap, &h, &data);
@@ -379,6 +406,7 @@ enum pcap_file_status pcap_file_next(struct pcap_file *f, struct pcap_file_frame
     int refused = skip_refused_interface(f, lib, why);
     if (refused == 1 || (refused == 0 && skip_oversized_record(f, start, lib, why))) {
         uint64_t now = f->is_seekable ? stream_tell(f->fp) : UINT64_MAX;
+        f->next_start = now;
         if (start == UINT64_MAX || (now != UINT64_MAX && now > start))
             return PCAP_FILE_SKIPPED;
         why->is_quiet = false;

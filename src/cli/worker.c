@@ -16,6 +16,7 @@
     X(WORKER_INVALID, "packets.invalid")                                                           \
     X(WORKER_FRAGMENT_HELD, "packets.fragment_held")                                               \
     X(WORKER_TIME_BACKWARDS, "packets.time_backwards")                                             \
+    X(WORKER_TIME_REWINDS, "packets.time_rewinds")                                                 \
     X(WORKER_EVENTS, "events")                                                                     \
     X(WORKER_EVENTS_FAILED, "events.failed")
 
@@ -24,6 +25,9 @@ static const char *const worker_counter_names[] = {WORKER_COUNTERS(COUNTER_NAME)
 
 /* Fragment trackers are expired on this much capture time, not per packet. */
 #define DEFRAG_SWEEP_US 1000000u
+/* A step back in capture time longer than this (and than every flow
+ * timeout) starts the clock over instead of being ignored. */
+#define REWIND_MIN_US (3600ull * 1000000u)
 
 struct worker {
     struct decoder *decoder;
@@ -32,6 +36,7 @@ struct worker {
     struct json_buf line;
     uint64_t now_us; /* highest capture time seen: time never runs backwards here */
     uint64_t next_sweep_us;
+    uint64_t rewind_us; /* backward step that restarts the clock */
     uint64_t counters[WORKER_COUNTER_COUNT];
 };
 
@@ -60,6 +65,14 @@ struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink
         return NULL;
     json_buf_init(&w->line);
     w->sink = sink;
+    w->rewind_us = REWIND_MIN_US;
+    const struct flow_config *fc = &cfg->flow;
+    uint32_t timeouts[] = {fc->tcp_new_timeout_s,  fc->tcp_est_timeout_s, fc->tcp_closed_timeout_s,
+                           fc->udp_new_timeout_s,  fc->udp_est_timeout_s, fc->other_new_timeout_s,
+                           fc->other_est_timeout_s};
+    for (size_t i = 0; i < sizeof(timeouts) / sizeof(timeouts[0]); i++)
+        if (2ull * timeouts[i] * 1000000u > w->rewind_us)
+            w->rewind_us = 2ull * timeouts[i] * 1000000u;
     w->decoder = decoder_new(&cfg->decode);
     if (!w->decoder)
         goto fail;
@@ -96,6 +109,11 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
     w->counters[WORKER_BYTES] += wirelen;
     if (ts_us > w->now_us) {
         w->now_us = ts_us;
+    } else if (ts_us + w->rewind_us < w->now_us) {
+        w->counters[WORKER_TIME_REWINDS]++;
+        flow_table_rewind(w->flows, ts_us);
+        w->now_us = ts_us;
+        w->next_sweep_us = 0;
     } else if (ts_us < w->now_us) {
         w->counters[WORKER_TIME_BACKWARDS]++;
     }

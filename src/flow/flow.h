@@ -74,6 +74,7 @@ struct flow {
      * tcp_fin_seq below is known. */
     uint8_t list_id;
     bool tcp_has_fin_seq;
+    uint8_t app_proto; /* enum app_proto (flow/app_proto.h), set by the app layer */
 
     /* Application-layer state hung on the flow by later stages; the flow
      * table never touches it beyond handing it to the end callback. */

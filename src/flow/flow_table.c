@@ -31,7 +31,8 @@
     X(FLOW_C_MEM_MAX, "memory.max")                                                                \
     X(FLOW_C_PACKETS, "packets.flow")                                                              \
     X(FLOW_C_NO_FLOW, "packets.no_flow")                                                           \
-    X(FLOW_C_TS_BACKWARDS, "packets.ts_backwards")
+    X(FLOW_C_TS_BACKWARDS, "packets.ts_backwards")                                                 \
+    X(FLOW_C_REWOUND, "flows.clock_rewound")
 
 enum flow_table_counter { FLOW_TABLE_COUNTERS(COUNTER_ENUM) FLOW_C_COUNT };
 static const char *const flow_table_counter_names[] = {FLOW_TABLE_COUNTERS(COUNTER_NAME)};
@@ -343,6 +344,17 @@ void flow_table_advance(struct flow_table *t, uint64_t now_us)
         t->c[FLOW_C_TIMEOUT]++;
         flow_table_end(t, f, FLOW_END_TIMEOUT);
     }
+}
+
+void flow_table_rewind(struct flow_table *t, uint64_t now_us)
+{
+    struct flow *f;
+    while ((f = flow_timeout_oldest(&t->timeout))) {
+        t->c[FLOW_C_TIMEOUT]++;
+        t->c[FLOW_C_REWOUND]++;
+        flow_table_end(t, f, FLOW_END_TIMEOUT);
+    }
+    t->clock_us = now_us;
 }
 
 void flow_table_flush(struct flow_table *t)

@@ -52,6 +52,13 @@ struct flow *flow_table_packet(struct flow_table *t, const struct packet *p, enu
  * is due: call it for every packet. */
 void flow_table_advance(struct flow_table *t, uint64_t now_us);
 
+/* The capture clock went back further than any timeout (captures of
+ * different days concatenated): no open flow can continue across such a
+ * jump, so each ends as timed out (counted in flows.clock_rewound) and the
+ * clock restarts at now_us. Without this every later flow would look idle
+ * for days and end after its first packet. */
+void flow_table_rewind(struct flow_table *t, uint64_t now_us);
+
 /* Ends every flow with reason "shutdown" (end of input). */
 void flow_table_flush(struct flow_table *t);
 

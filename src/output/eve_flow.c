@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
+#include "flow/app_proto.h"
 #include "flow/community_id.h"
 #include "output/eve_time.h"
 
@@ -28,13 +29,34 @@ static void eve_flow_time(struct json_buf *b, const char *key, uint64_t ts_us)
     json_buf_string_n(b, key, ts, n);
 }
 
+/* Dotted quad without printf: one of the hottest lines of output. */
+static size_t eve_flow_ipv4(const uint8_t a[4], char *out)
+{
+    char *p = out;
+    for (int i = 0; i < 4; i++) {
+        unsigned v = a[i];
+        if (v >= 100)
+            *p++ = (char)('0' + v / 100);
+        if (v >= 10)
+            *p++ = (char)('0' + v / 10 % 10);
+        *p++ = (char)('0' + v % 10);
+        *p++ = '.';
+    }
+    return (size_t)(p - out - 1);
+}
+
 static void eve_flow_addr(struct json_buf *b, const char *key, const struct flow *f, unsigned i)
 {
     char text[INET6_ADDRSTRLEN];
-    int af = f->key.ip_version == 6 ? AF_INET6 : AF_INET;
-    if (!inet_ntop(af, f->key.addr[i], text, sizeof(text)))
-        text[0] = '\0';
-    json_buf_string(b, key, text);
+    size_t n;
+    if (f->key.ip_version == 6) {
+        if (!inet_ntop(AF_INET6, f->key.addr[i], text, sizeof(text)))
+            text[0] = '\0';
+        n = strlen(text);
+    } else {
+        n = eve_flow_ipv4(f->key.addr[i], text);
+    }
+    json_buf_string_n(b, key, text, n);
 }
 
 /* Suricata's proto field: the IANA keyword for the protocols it tracks by
@@ -75,6 +97,16 @@ static bool eve_flow_is_icmp(const struct flow *f)
 void eve_flow_header(struct json_buf *b, const struct flow *f, uint64_t ts_us,
                      const char *event_type, const struct eve_flow_opts *o)
 {
+    eve_flow_header_dir(b, f, ts_us, event_type, o, FLOW_TOSERVER);
+}
+
+void eve_flow_header_dir(struct json_buf *b, const struct flow *f, uint64_t ts_us,
+                         const char *event_type, const struct eve_flow_opts *o, enum flow_dir dir)
+{
+    /* src is the sender of the packet the event is about: the server for a
+     * reply (a DNS answer), as Suricata writes it. */
+    unsigned src = dir == FLOW_TOCLIENT ? FLOW_TOCLIENT : FLOW_TOSERVER;
+    unsigned dst = 1 - src;
     struct eve_flow_opts defaults;
     if (!o) {
         eve_flow_opts_default(&defaults);
@@ -90,12 +122,12 @@ void eve_flow_header(struct json_buf *b, const struct flow *f, uint64_t ts_us,
             json_buf_u64(b, NULL, f->key.vlan_id[i]);
         json_buf_close_array(b);
     }
-    eve_flow_addr(b, "src_ip", f, FLOW_TOSERVER);
+    eve_flow_addr(b, "src_ip", f, src);
     if (eve_flow_has_ports(f))
-        json_buf_u64(b, "src_port", f->key.port[FLOW_TOSERVER]);
-    eve_flow_addr(b, "dest_ip", f, FLOW_TOCLIENT);
+        json_buf_u64(b, "src_port", f->key.port[src]);
+    eve_flow_addr(b, "dest_ip", f, dst);
     if (eve_flow_has_ports(f))
-        json_buf_u64(b, "dest_port", f->key.port[FLOW_TOCLIENT]);
+        json_buf_u64(b, "dest_port", f->key.port[dst]);
     eve_flow_proto(b, f->key.proto);
     if (eve_flow_is_icmp(f)) {
         if (f->has_icmp[FLOW_TOSERVER]) {
@@ -151,6 +183,9 @@ void eve_flow_format_opts(struct json_buf *b, const struct flow *f, const struct
 {
     json_buf_open_object(b, NULL);
     eve_flow_header(b, f, f->start_us, "flow", o);
+    const char *app = app_proto_name(f->app_proto);
+    if (app)
+        json_buf_string(b, "app_proto", app);
 
     json_buf_open_object(b, "flow");
     json_buf_u64(b, "pkts_toserver", f->pkts[FLOW_TOSERVER]);

@@ -31,4 +31,9 @@ void eve_flow_common(struct json_buf *b, const struct flow *f, uint64_t ts_us);
 void eve_flow_header(struct json_buf *b, const struct flow *f, uint64_t ts_us,
                      const char *event_type, const struct eve_flow_opts *o);
 
+/* The same, for an event about a packet travelling in dir: for FLOW_TOCLIENT
+ * the server is written as src (Suricata does so for DNS answers). */
+void eve_flow_header_dir(struct json_buf *b, const struct flow *f, uint64_t ts_us,
+                         const char *event_type, const struct eve_flow_opts *o, enum flow_dir dir);
+
 #endif

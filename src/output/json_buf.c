@@ -126,83 +126,94 @@ static size_t json_buf_utf8_len(const uint8_t *s, size_t n)
     return len;
 }
 
-static void json_buf_escape_byte(struct json_buf *b, uint8_t c)
+/* Escaped form of the ASCII byte c (< 0x80, not plain) into out; returns its length. */
+static size_t json_buf_escape_ascii(uint8_t c, char *out)
 {
     static const char hex[] = "0123456789abcdef";
-    char e[6] = {'\\', 0, 0, 0, 0, 0};
-    size_t n = 2;
-    switch (c) {
-    case '"':
-        e[1] = '"';
-        break;
-    case '\\':
-        e[1] = '\\';
-        break;
-    case '\b':
-        e[1] = 'b';
-        break;
-    case '\f':
-        e[1] = 'f';
-        break;
-    case '\n':
-        e[1] = 'n';
-        break;
-    case '\r':
-        e[1] = 'r';
-        break;
-    case '\t':
-        e[1] = 't';
-        break;
-    default:
-        memcpy(e + 1, "u00", 3);
-        e[4] = hex[c >> 4];
-        e[5] = hex[c & 0xf];
-        n = 6;
-        break;
+    static const char short_esc[] = {['"'] = '"',  ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f',
+                                     ['\n'] = 'n', ['\r'] = 'r',  ['\t'] = 't'};
+    out[0] = '\\';
+    if (c < sizeof(short_esc) && short_esc[c]) {
+        out[1] = short_esc[c];
+        return 2;
     }
-    json_buf_put(b, e, n);
+    memcpy(out + 1, "u00", 3);
+    out[4] = hex[c >> 4];
+    out[5] = hex[c & 0xf];
+    return 6;
 }
 
+/* Every byte grows to at most 6 ("\u00XX"), so one reservation covers the
+ * whole string and the loop below writes without further checks. */
 static void json_buf_quoted(struct json_buf *b, const uint8_t *s, size_t n)
 {
-    json_buf_putc(b, '"');
+    if (n > (SIZE_MAX - 3) / 6) {
+        b->is_oom = true;
+        return;
+    }
+    if (!json_buf_reserve(b, 6 * n + 2))
+        return;
+    char *out = b->data + b->len;
+    *out++ = '"';
     size_t i = 0;
     while (i < n) {
         size_t run = i;
         while (run < n && json_buf_is_plain(s[run]))
             run++;
         if (run > i) {
-            json_buf_put(b, s + i, run - i);
+            memcpy(out, s + i, run - i);
+            out += run - i;
             i = run;
             continue;
         }
-        if (s[i] < 0x80) {
-            json_buf_escape_byte(b, s[i]);
-            i++;
-            continue;
-        }
-        size_t u = json_buf_utf8_len(s + i, n - i);
+        size_t u = s[i] < 0x80 ? 0 : json_buf_utf8_len(s + i, n - i);
         if (u) {
-            json_buf_put(b, s + i, u);
+            memcpy(out, s + i, u);
+            out += u;
             i += u;
         } else {
-            json_buf_escape_byte(b, s[i]);
+            out += json_buf_escape_ascii(s[i], out);
             i++;
         }
     }
-    json_buf_putc(b, '"');
+    *out++ = '"';
+    *out = '\0';
+    b->len = (size_t)(out - b->data);
 }
 
-/* Comma and key before a value in the current container. */
+/* Comma and key before a value in the current container. Keys are the
+ * program's own literals, but they are escaped like any string all the same. */
 static void json_buf_prefix(struct json_buf *b, const char *key)
 {
-    if (b->need_comma[b->depth])
-        json_buf_putc(b, ',');
+    bool comma = b->need_comma[b->depth];
     b->need_comma[b->depth] = true;
-    if (key) {
-        json_buf_quoted(b, (const uint8_t *)key, strlen(key));
-        json_buf_putc(b, ':');
+    if (!key) {
+        if (comma)
+            json_buf_putc(b, ',');
+        return;
     }
+    size_t klen = strlen(key);
+    for (size_t i = 0; i < klen; i++) {
+        if (!json_buf_is_plain((uint8_t)key[i])) {
+            if (comma)
+                json_buf_putc(b, ',');
+            json_buf_quoted(b, (const uint8_t *)key, klen);
+            json_buf_putc(b, ':');
+            return;
+        }
+    }
+    if (!json_buf_reserve(b, klen + 4))
+        return;
+    char *out = b->data + b->len;
+    if (comma)
+        *out++ = ',';
+    *out++ = '"';
+    memcpy(out, key, klen);
+    out += klen;
+    *out++ = '"';
+    *out++ = ':';
+    *out = '\0';
+    b->len = (size_t)(out - b->data);
 }
 
 static void json_buf_open(struct json_buf *b, const char *key, char c)

@@ -200,6 +200,27 @@ def case_directory_merge(c):
     expect(c.flows(ev) == c.flows(ev0), "directory run differs from the single file")
 
 
+def case_time_rewind(c):
+    """One file holding a capture, then the same capture two days earlier
+    (captures of different days concatenated): the second half's flows are
+    whole flows, not one flow per packet."""
+    hdr, recs = records(c.good)
+    back = 2 * 86400
+    shifted = []
+    for _, r in recs:
+        ts, us, cap, wire = REC_HDR.unpack_from(r)
+        shifted.append(REC_HDR.pack(ts - back, us, cap, wire) + r[REC_HDR.size:])
+    path = c.write("rewind.pcap", hdr + b"".join(r for _, r in recs) + b"".join(shifted))
+    stats = os.path.join(c.tmp, "stats.json")
+    rc, ev, err = c.run("--stats", stats, path)
+    rc0, ev0, _ = c.run(c.write("good.pcap", c.good))
+    expect(rc == 0, f"exit {rc}: {err}")
+    expect(c.flows(ev) == sorted(c.flows(ev0) * 2), "each half must give the same flows")
+    with open(stats) as f:
+        st = json.load(f)
+    expect(st["packets"]["packets.time_rewinds"] == 1, f"rewinds: {st['packets']}")
+
+
 def case_output_file_and_usage(c):
     out = os.path.join(c.tmp, "eve.json")
     rc, ev, err = c.run("-o", out, c.write("good.pcap", c.good))

@@ -353,6 +353,33 @@ static void test_million_flows_bounded(void **state)
     assert_int_equal(e.count, total);
 }
 
+/* Captures of different days concatenated: after the clock is rewound, a
+ * flow of the earlier day lives its normal life instead of ending at once. */
+static void test_rewind(void **state)
+{
+    (void)state;
+    struct test_ended e = {0};
+    struct flow_table *t = new_table(0, &e);
+    enum flow_dir d;
+    uint64_t day = UINT64_C(86400) * TEST_US;
+    struct packet a = test_packet("10.0.0.1", 1000, "10.0.0.2", 53, 17, 10 * day);
+    flow_table_advance(t, a.ts_us);
+    flow_table_packet(t, &a, &d);
+    flow_table_rewind(t, 8 * day);
+    assert_int_equal(e.count, 1);
+    assert_int_equal(e.by_reason[FLOW_END_TIMEOUT], 1);
+    assert_int_equal(counter(t, "flows.clock_rewound"), 1);
+    struct packet b = test_packet("10.0.0.3", 1000, "10.0.0.4", 53, 17, 8 * day);
+    struct packet c = test_packet("10.0.0.4", 53, "10.0.0.3", 1000, 17, 8 * day + TEST_US);
+    flow_table_packet(t, &b, &d);
+    flow_table_advance(t, c.ts_us);
+    struct flow *f = flow_table_packet(t, &c, &d);
+    assert_int_equal(d, FLOW_TOCLIENT);
+    assert_int_equal(f->pkts[0] + f->pkts[1], 2);
+    assert_int_equal(e.count, 1); /* the new flow is alive */
+    flow_table_free(t);
+}
+
 static void test_flow_id_deterministic(void **state)
 {
     (void)state;
@@ -400,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_eviction),
         cmocka_unit_test(test_million_flows_bounded),
         cmocka_unit_test(test_flow_id_deterministic),
+        cmocka_unit_test(test_rewind),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

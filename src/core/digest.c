@@ -1,0 +1,123 @@
+/* digest.c — EVP contexts for the hashes hradba records (MD5 is kept only
+ * because EVE's fileinfo and JA3 use it, never for anything trusted). */
+#include "core/digest.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+
+enum { DIGEST_SLOTS = 3 };
+
+struct digest {
+    unsigned algs;
+    EVP_MD_CTX *ctx[DIGEST_SLOTS];
+};
+
+static int digest_slot(enum digest_alg alg)
+{
+    switch (alg) {
+    case DIGEST_MD5:
+        return 0;
+    case DIGEST_SHA1:
+        return 1;
+    case DIGEST_SHA256:
+        return 2;
+    }
+    return -1;
+}
+
+static const EVP_MD *digest_md(int slot)
+{
+    switch (slot) {
+    case 0:
+        return EVP_md5();
+    case 1:
+        return EVP_sha1();
+    default:
+        return EVP_sha256();
+    }
+}
+
+void digest_to_hex(const uint8_t *bytes, size_t n, char *out)
+{
+    static const char hex[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = hex[bytes[i] >> 4];
+        out[2 * i + 1] = hex[bytes[i] & 0xf];
+    }
+    out[2 * n] = '\0';
+}
+
+int digest_reset(struct digest *d)
+{
+    for (int i = 0; i < DIGEST_SLOTS; i++)
+        if (d->ctx[i] && EVP_DigestInit_ex(d->ctx[i], digest_md(i), NULL) != 1)
+            return -EIO;
+    return 0;
+}
+
+struct digest *digest_new(unsigned algs)
+{
+    struct digest *d = calloc(1, sizeof(*d));
+    if (!d)
+        return NULL;
+    d->algs = algs;
+    for (int i = 0; i < DIGEST_SLOTS; i++) {
+        if (!(algs & (1u << i)))
+            continue;
+        d->ctx[i] = EVP_MD_CTX_new();
+        if (!d->ctx[i])
+            goto fail;
+    }
+    if (digest_reset(d) != 0)
+        goto fail;
+    return d;
+fail:
+    digest_free(d);
+    return NULL;
+}
+
+void digest_free(struct digest *d)
+{
+    if (!d)
+        return;
+    for (int i = 0; i < DIGEST_SLOTS; i++)
+        EVP_MD_CTX_free(d->ctx[i]);
+    free(d);
+}
+
+int digest_update(struct digest *d, const void *data, size_t len)
+{
+    if (len == 0)
+        return 0;
+    for (int i = 0; i < DIGEST_SLOTS; i++)
+        if (d->ctx[i] && EVP_DigestUpdate(d->ctx[i], data, len) != 1)
+            return -EIO;
+    return 0;
+}
+
+int digest_final_hex(struct digest *d, enum digest_alg alg, char hex[DIGEST_HEX_MAX])
+{
+    int slot = digest_slot(alg);
+    if (slot < 0 || !d->ctx[slot])
+        return -EINVAL;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_DigestFinal_ex(d->ctx[slot], md, &n) != 1)
+        return -EIO;
+    digest_to_hex(md, n, hex);
+    return 0;
+}
+
+int digest_oneshot_hex(enum digest_alg alg, const void *data, size_t len, char hex[DIGEST_HEX_MAX])
+{
+    int slot = digest_slot(alg);
+    if (slot < 0)
+        return -EINVAL;
+    unsigned char md[EVP_MAX_MD_SIZE];
+    unsigned int n = 0;
+    if (EVP_Digest(data, len, md, &n, digest_md(slot), NULL) != 1)
+        return -EIO;
+    digest_to_hex(md, n, hex);
+    return 0;
+}
