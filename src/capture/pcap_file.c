@@ -56,6 +56,7 @@ struct pcap_file {
     /* Classic pcap: where the next record starts, kept by arithmetic so the
      * packet loop needs no ftello() (UINT64_MAX when unknown). */
     uint64_t next_start;
+    char *iobuf; /* stdio buffer of fp; freed after fp is closed */
 };
 
 /* stdio's default 4 KiB buffer makes a read(2) per few packets. */
@@ -179,8 +180,17 @@ struct pcap_file *pcap_file_open_stream(FILE *fp, struct pcap_file_problem *why)
     if (!f)
         goto fail;
     f->fp = fp;
-    /* Before the first read, or setvbuf has no effect; failure only costs speed. */
-    (void)setvbuf(fp, NULL, _IOFBF, PCAP_FILE_BUFFER);
+    /* glibc keeps a block-sized (4 KiB) buffer whatever size setvbuf asks
+     * for unless it is given the memory, and a read(2) every few packets
+     * shows in the profile. Standard input keeps its own: it outlives us.
+     * Must happen before the first read; failure only costs speed. */
+    if (fp != stdin) {
+        f->iobuf = malloc(PCAP_FILE_BUFFER);
+        if (f->iobuf && setvbuf(fp, f->iobuf, _IOFBF, PCAP_FILE_BUFFER) != 0) {
+            free(f->iobuf);
+            f->iobuf = NULL;
+        }
+    }
     int rc = probe_stream(f);
     if (rc != 0) {
         snprintf(why->msg, sizeof(why->msg), "cannot rewind input: %s", strerror(-rc));
@@ -200,6 +210,8 @@ struct pcap_file *pcap_file_open_stream(FILE *fp, struct pcap_file_problem *why)
 fail:
     if (fp != stdin)
         fclose(fp);
+    if (f)
+        free(f->iobuf); /* only once the stream that used it is closed */
     free(f);
     return NULL;
 }
@@ -231,6 +243,7 @@ void pcap_file_close(struct pcap_file *f)
         return;
     if (f->pcap)
         pcap_close(f->pcap); /* closes fp too, except standard input */
+    free(f->iobuf);
     free(f);
 }
 
