@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli/app_events.h"
 #include "output/eve_flow.h"
 #include "output/eve_sink.h"
 #include "output/json_buf.h"
@@ -32,6 +33,7 @@ static const char *const worker_counter_names[] = {WORKER_COUNTERS(COUNTER_NAME)
 struct worker {
     struct decoder *decoder;
     struct flow_table *flows;
+    struct app_layer *app;
     struct eve_sink *sink;
     struct json_buf line;
     uint64_t now_us; /* highest capture time seen: time never runs backwards here */
@@ -44,11 +46,27 @@ void worker_config_default(struct worker_config *cfg)
 {
     decode_config_default(&cfg->decode);
     flow_config_default(&cfg->flow);
+    app_layer_config_default(&cfg->app);
+    app_events_configure(&cfg->app);
+}
+
+static void worker_on_record(void *ctx, const struct flow *f, enum app_record type,
+                             const void *record, enum flow_dir dir, uint64_t ts_us)
+{
+    struct worker *w = ctx;
+    int n = app_events_write(&w->line, w->sink, f, type, record, dir, ts_us);
+    if (n < 0)
+        w->counters[WORKER_EVENTS_FAILED]++;
+    else
+        w->counters[WORKER_EVENTS] += (uint64_t)n;
 }
 
 static void worker_on_flow_end(void *ctx, struct flow *f)
 {
     struct worker *w = ctx;
+    /* Application events first, as they complete before the flow does, and
+     * so the flow event knows the flow's application protocol. */
+    app_layer_flow_end(w->app, f);
     json_buf_reset(&w->line);
     eve_flow_format(&w->line, f);
     if (!json_buf_ok(&w->line) || eve_sink_write(w->sink, w->line.data, w->line.len) != 0) {
@@ -76,11 +94,15 @@ struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink
     w->decoder = decoder_new(&cfg->decode);
     if (!w->decoder)
         goto fail;
+    w->app = app_layer_new(&cfg->app, worker_on_record, w);
+    if (!w->app)
+        goto fail;
     w->flows = flow_table_new(&cfg->flow, worker_on_flow_end, w);
     if (!w->flows)
         goto fail;
     return w;
 fail:
+    app_layer_free(w->app);
     decoder_free(w->decoder);
     json_buf_fini(&w->line);
     free(w);
@@ -96,7 +118,8 @@ void worker_free(struct worker *w)
 {
     if (!w)
         return;
-    flow_table_free(w->flows);
+    flow_table_free(w->flows); /* ends every flow, app sessions included */
+    app_layer_free(w->app);
     decoder_free(w->decoder);
     json_buf_fini(&w->line);
     free(w);
@@ -136,7 +159,9 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
     switch (decoder_run(w->decoder, &p)) {
     case DECODE_OK:
         w->counters[WORKER_DECODED_IP]++;
-        flow_table_packet(w->flows, &p, &dir);
+        struct flow *f = flow_table_packet(w->flows, &p, &dir);
+        if (f)
+            app_layer_packet(w->app, f, dir, &p);
         break;
     case DECODE_NOT_IP:
         w->counters[WORKER_NOT_IP]++;
@@ -156,6 +181,8 @@ size_t worker_counter_views(const struct worker *w, struct counter_view *out, si
         {"packets", worker_counter_names, w->counters, WORKER_COUNTER_COUNT},
         decoder_counters(w->decoder),
         flow_table_counters(w->flows),
+        app_layer_counters(w->app),
+        app_layer_stream_counters(w->app),
     };
     size_t n = sizeof(views) / sizeof(views[0]);
     if (n > max)

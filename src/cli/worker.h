@@ -13,12 +13,14 @@
 #include "core/counter.h"
 #include "decode/decode.h"
 #include "flow/flow_table.h"
+#include "proto/app_layer.h"
 
 struct eve_sink;
 
 struct worker_config {
     struct decode_config decode;
     struct flow_config flow;
+    struct app_layer_config app; /* parser table filled by worker_config_default */
 };
 
 void worker_config_default(struct worker_config *cfg);
@@ -36,7 +38,8 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
 /* Ends every open flow now, as at end of input. */
 void worker_flush(struct worker *w);
 
-/* Per-layer counters: index 0 "packets" (worker totals), then decoder, flow. */
+/* Per-layer counters: index 0 "packets" (worker totals), then decoder,
+ * flow, app layer and TCP reassembly. */
 size_t worker_counter_views(const struct worker *w, struct counter_view *out, size_t max);
 uint64_t worker_packets(const struct worker *w);
 uint64_t worker_flows_active(const struct worker *w);

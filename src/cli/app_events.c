@@ -1,0 +1,111 @@
+/* app_events.c — which parsers a worker runs, and how their records become
+ * EVE events.
+ *
+ * The one table that names every protocol parser and its formatter, so the
+ * app layer knows no parser and the parsers know no output.
+ */
+#include "cli/app_events.h"
+
+#include "flow/app_proto.h"
+#include "output/eve_flow.h"
+#include "proto/dns/dns_eve.h"
+#include "proto/dns/dns_parser.h"
+#include "proto/dns/dns_record.h"
+#include "proto/imap/imap_eve.h"
+#include "proto/imap/imap_parser.h"
+#include "proto/pop3/pop3_eve.h"
+#include "proto/pop3/pop3_parser.h"
+/* @includes: one line per protocol header, kept sorted */
+
+static const struct app_layer_entry app_events_entries[] = {
+    {&dns_udp_parser, {53, 5353, 5355, 0}},
+    {&dns_tcp_parser, {53, 0, 0, 0}},
+    {&imap_parser, {143, 0, 0, 0}},
+    {&pop3_parser, {110, 0, 0, 0}},
+    /* @entries: one line per parser, with its port hints */
+};
+
+void app_events_configure(struct app_layer_config *cfg)
+{
+    cfg->entries = app_events_entries;
+    cfg->n_entries = sizeof(app_events_entries) / sizeof(app_events_entries[0]);
+    cfg->tls = NULL;
+}
+
+static void app_events_open(struct json_buf *b, const struct flow *f, const char *type,
+                            enum flow_dir dir, uint64_t ts_us)
+{
+    json_buf_reset(b);
+    json_buf_open_object(b, NULL);
+    eve_flow_header_dir(b, f, ts_us, type, NULL, dir);
+}
+
+static int app_events_close(struct json_buf *b, struct eve_sink *sink)
+{
+    json_buf_close_object(b);
+    json_buf_newline(b);
+    if (!json_buf_ok(b))
+        return -1;
+    return eve_sink_write(sink, b->data, b->len) == 0 ? 1 : -1;
+}
+
+static const char *app_anomaly_proto(enum app_proto p)
+{
+    const char *name = app_proto_name(p);
+    return name ? name : "unknown";
+}
+
+/* Suricata's EVE: one request event per question, one answer event per
+ * response (the server as src). */
+static int app_events_dns(struct json_buf *b, struct eve_sink *sink, const struct flow *f,
+                          const struct dns_record *r, enum flow_dir dir, uint64_t ts_us)
+{
+    if (r->is_response || r->question_count == 0) {
+        app_events_open(b, f, "dns", dir, ts_us);
+        dns_eve_format(b, r);
+        return app_events_close(b, sink);
+    }
+    int n = 0;
+    for (size_t i = 0; i < r->question_count; i++) {
+        app_events_open(b, f, "dns", dir, ts_us);
+        dns_eve_format_query(b, r, i);
+        int rc = app_events_close(b, sink);
+        if (rc < 0)
+            return rc;
+        n += rc;
+    }
+    return n;
+}
+
+int app_events_write(struct json_buf *b, struct eve_sink *sink, const struct flow *f,
+                     enum app_record type, const void *record, enum flow_dir dir, uint64_t ts_us)
+{
+    switch (type) {
+    case APP_RECORD_DNS:
+        return app_events_dns(b, sink, f, record, dir, ts_us);
+    /* @cases: one case per record type */
+    /* Session summaries, written at the end: the client is the source. */
+    case APP_RECORD_IMAP:
+        app_events_open(b, f, "imap", FLOW_TOSERVER, ts_us);
+        imap_eve_format(b, record);
+        return app_events_close(b, sink);
+    case APP_RECORD_POP3:
+        app_events_open(b, f, "pop3", FLOW_TOSERVER, ts_us);
+        pop3_eve_format(b, record);
+        return app_events_close(b, sink);
+    case APP_RECORD_ANOMALY: {
+        const struct app_anomaly *a = record;
+        app_events_open(b, f, "anomaly", a->dir, ts_us);
+        json_buf_string(b, "app_proto", app_anomaly_proto(a->proto));
+        json_buf_open_object(b, "anomaly");
+        json_buf_string(b, "app_proto", app_anomaly_proto(a->proto));
+        json_buf_string(b, "type", "applayer");
+        json_buf_string(b, "event", a->event);
+        json_buf_string(b, "layer", "proto_parser");
+        json_buf_close_object(b);
+        return app_events_close(b, sink);
+    }
+    default:
+        return 0; /* a record type whose writer is not wired yet */
+    }
+}
