@@ -38,7 +38,9 @@ static void read_usage(FILE *out)
     fputs("usage: hradba read [options] PATH...\n"
           "\n"
           "Read pcap/pcapng captures (files, directories of captures, or - for\n"
-          "standard input) in timestamp order and write one EVE JSON line per flow.\n"
+          "standard input) in timestamp order and write EVE JSON lines: one per flow,\n"
+          "and the application-layer events (dns, http, tls, quic, smtp, imap, pop3)\n"
+          "of the protocols found in them.\n"
           "\n"
           "options:\n"
           "  -o, --output FILE        write events to FILE (default: standard output)\n"
@@ -48,6 +50,10 @@ static void read_usage(FILE *out)
           "      --no-progress        never draw it (default: only at a terminal)\n"
           "      --flow-memcap SIZE   memory for the flow table (default 128M)\n"
           "      --defrag-memcap SIZE memory for IP fragment reassembly (default 32M)\n"
+          "      --stream-memcap SIZE out-of-order TCP bytes held (default 64M)\n"
+          "      --app-memcap SIZE    protocol parser state (default 64M)\n"
+          "      --flows-only         track flows only: no TCP reassembly, no protocol\n"
+          "                           parsers, only flow events\n"
           "  -h, --help               show this help\n"
           "\n"
           "exit status: 0 all input read and all events written; 2 usage error;\n"
@@ -70,7 +76,16 @@ static int parse_size_opt(const char *name, const char *arg, size_t *out)
 /* Returns -1 to continue, or an exit code to return now. */
 static int read_parse(int argc, char **argv, struct read_opts *o)
 {
-    enum { OPT_STATS = 256, OPT_PROGRESS, OPT_NO_PROGRESS, OPT_FLOW_MEMCAP, OPT_DEFRAG_MEMCAP };
+    enum {
+        OPT_STATS = 256,
+        OPT_PROGRESS,
+        OPT_NO_PROGRESS,
+        OPT_FLOW_MEMCAP,
+        OPT_DEFRAG_MEMCAP,
+        OPT_STREAM_MEMCAP,
+        OPT_APP_MEMCAP,
+        OPT_FLOWS_ONLY
+    };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
         {"stats", required_argument, NULL, OPT_STATS},
@@ -79,6 +94,9 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},
         {"flow-memcap", required_argument, NULL, OPT_FLOW_MEMCAP},
         {"defrag-memcap", required_argument, NULL, OPT_DEFRAG_MEMCAP},
+        {"stream-memcap", required_argument, NULL, OPT_STREAM_MEMCAP},
+        {"app-memcap", required_argument, NULL, OPT_APP_MEMCAP},
+        {"flows-only", no_argument, NULL, OPT_FLOWS_ONLY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -111,6 +129,17 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
         case OPT_DEFRAG_MEMCAP:
             if (parse_size_opt("defrag-memcap", optarg, &o->wcfg.decode.defrag_memcap) != 0)
                 return EXIT_CODE_USAGE;
+            break;
+        case OPT_STREAM_MEMCAP:
+            if (parse_size_opt("stream-memcap", optarg, &o->wcfg.app.stream.memcap) != 0)
+                return EXIT_CODE_USAGE;
+            break;
+        case OPT_APP_MEMCAP:
+            if (parse_size_opt("app-memcap", optarg, &o->wcfg.app.parser_memcap) != 0)
+                return EXIT_CODE_USAGE;
+            break;
+        case OPT_FLOWS_ONLY:
+            o->wcfg.is_flows_only = true;
             break;
         case 'h':
             read_usage(stdout);

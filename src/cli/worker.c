@@ -66,7 +66,8 @@ static void worker_on_flow_end(void *ctx, struct flow *f)
     struct worker *w = ctx;
     /* Application events first, as they complete before the flow does, and
      * so the flow event knows the flow's application protocol. */
-    app_layer_flow_end(w->app, f);
+    if (w->app)
+        app_layer_flow_end(w->app, f);
     json_buf_reset(&w->line);
     eve_flow_format(&w->line, f);
     if (!json_buf_ok(&w->line) || eve_sink_write(w->sink, w->line.data, w->line.len) != 0) {
@@ -94,9 +95,11 @@ struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink
     w->decoder = decoder_new(&cfg->decode);
     if (!w->decoder)
         goto fail;
-    w->app = app_layer_new(&cfg->app, worker_on_record, w);
-    if (!w->app)
-        goto fail;
+    if (!cfg->is_flows_only) {
+        w->app = app_layer_new(&cfg->app, worker_on_record, w);
+        if (!w->app)
+            goto fail;
+    }
     w->flows = flow_table_new(&cfg->flow, worker_on_flow_end, w);
     if (!w->flows)
         goto fail;
@@ -160,7 +163,7 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
     case DECODE_OK:
         w->counters[WORKER_DECODED_IP]++;
         struct flow *f = flow_table_packet(w->flows, &p, &dir);
-        if (f)
+        if (f && w->app)
             app_layer_packet(w->app, f, dir, &p);
         break;
     case DECODE_NOT_IP:
@@ -177,14 +180,16 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
 
 size_t worker_counter_views(const struct worker *w, struct counter_view *out, size_t max)
 {
-    struct counter_view views[] = {
+    struct counter_view views[5] = {
         {"packets", worker_counter_names, w->counters, WORKER_COUNTER_COUNT},
         decoder_counters(w->decoder),
         flow_table_counters(w->flows),
-        app_layer_counters(w->app),
-        app_layer_stream_counters(w->app),
     };
-    size_t n = sizeof(views) / sizeof(views[0]);
+    size_t n = 3;
+    if (w->app) {
+        views[n++] = app_layer_counters(w->app);
+        views[n++] = app_layer_stream_counters(w->app);
+    }
     if (n > max)
         n = max;
     for (size_t i = 0; i < n; i++)

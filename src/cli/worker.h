@@ -7,6 +7,7 @@
 #ifndef HRADBA_CLI_WORKER_H
 #define HRADBA_CLI_WORKER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -21,6 +22,7 @@ struct worker_config {
     struct decode_config decode;
     struct flow_config flow;
     struct app_layer_config app; /* parser table filled by worker_config_default */
+    bool is_flows_only;          /* no reassembly, no protocol parsers: flow events only */
 };
 
 void worker_config_default(struct worker_config *cfg);

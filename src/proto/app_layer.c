@@ -2,11 +2,11 @@
  *
  * A TCP flow gets a session at its first packet (so reassembly sees the
  * SYN); a UDP flow at its first datagram with payload. Detection buffers at
- * most APP_PROBE_MAX bytes per direction while every probe says "maybe";
- * once a probe says yes, the parser gets the buffered bytes (the other
- * direction's first, as they came earlier) and then everything that
- * follows. A parser that is done, or fails, gives its state and the
- * session back, so an idle flow costs only its struct flow again.
+ * most APP_PROBE_MAX bytes per direction until a probe says yes, or both
+ * directions have said all they can (every probe said no, or the buffer is
+ * full); then the parser gets the buffered bytes (the other direction's
+ * first, as they came earlier) and everything that follows. A parser that is done, or fails, gives
+ * its state and the session back, so an idle flow costs only its struct flow again.
  */
 #include "proto/app_layer.h"
 
@@ -38,7 +38,10 @@
     X(AL_RECORDS, "records")                                                                       \
     X(AL_ANOMALIES, "anomalies")                                                                   \
     X(AL_MEMORY_USED, "memory.used")                                                               \
-    X(AL_MEMORY_MAX, "memory.max")
+    X(AL_MEMORY_MAX, "memory.max")                                                                 \
+    X(AL_PARSER_MEMORY_USED, "parser.memory.used")                                                 \
+    X(AL_PARSER_MEMORY_MAX, "parser.memory.max")                                                   \
+    X(AL_PARSER_MEMCAP, "parser.memcap_reached")
 
 enum app_layer_counter { APP_LAYER_COUNTERS(COUNTER_ENUM) AL_COUNTER_COUNT };
 static const char *const app_layer_counter_names[] = {APP_LAYER_COUNTERS(COUNTER_NAME)};
@@ -69,6 +72,7 @@ struct app_session {
     struct app_probe_buf *probe; /* only while detection waits for more bytes */
     uint8_t flags;
     uint8_t udp_tries;
+    uint32_t state_bytes; /* the parser's state_mem() when last asked */
 };
 
 struct app_layer {
@@ -77,6 +81,7 @@ struct app_layer {
     void *ctx;
     struct pool *sessions;
     struct tcp_stream_pool *streams;
+    size_t parser_bytes; /* sum of the sessions' state_bytes */
     uint64_t counters[AL_COUNTER_COUNT];
 };
 
@@ -96,6 +101,7 @@ void app_layer_config_default(struct app_layer_config *cfg)
     memset(cfg, 0, sizeof(*cfg));
     tcp_stream_config_default(&cfg->stream);
     cfg->session_memcap = 64u << 20;
+    cfg->parser_memcap = 64u << 20;
 }
 
 struct app_layer *app_layer_new(const struct app_layer_config *cfg, app_layer_emit_fn emit,
@@ -146,12 +152,55 @@ static void app_call_init(struct app_call *call, struct app_layer *al, struct fl
     call->f = f;
 }
 
-static void app_session_drop_parser(struct app_session *s)
+/* Parser state is heap the parsers size themselves (state_mem); the app
+ * layer keeps the sum of what each reported last and holds it under
+ * parser_memcap. Asked after every call that may have grown it. */
+static void app_state_account(struct app_layer *al, struct app_session *s)
+{
+    size_t now = s->state && s->parser->state_mem ? s->parser->state_mem(s->state) : 0;
+    if (now > UINT32_MAX)
+        now = UINT32_MAX;
+    al->parser_bytes = al->parser_bytes - s->state_bytes + now;
+    s->state_bytes = (uint32_t)now;
+    al->counters[AL_PARSER_MEMORY_USED] = al->parser_bytes;
+    if (al->parser_bytes > al->counters[AL_PARSER_MEMORY_MAX])
+        al->counters[AL_PARSER_MEMORY_MAX] = al->parser_bytes;
+}
+
+/* Probe buffers count as parser state: they are what a flow costs while
+ * its protocol is not known yet. */
+static struct app_probe_buf *app_probe_alloc(struct app_layer *al)
+{
+    if (al->parser_bytes >= al->cfg.parser_memcap) {
+        al->counters[AL_PARSER_MEMCAP]++;
+        return NULL;
+    }
+    struct app_probe_buf *pb = calloc(1, sizeof(*pb));
+    if (pb) {
+        al->parser_bytes += sizeof(*pb);
+        al->counters[AL_PARSER_MEMORY_USED] = al->parser_bytes;
+        if (al->parser_bytes > al->counters[AL_PARSER_MEMORY_MAX])
+            al->counters[AL_PARSER_MEMORY_MAX] = al->parser_bytes;
+    }
+    return pb;
+}
+
+static void app_probe_free(struct app_layer *al, struct app_probe_buf *pb)
+{
+    if (!pb)
+        return;
+    al->parser_bytes -= sizeof(*pb);
+    al->counters[AL_PARSER_MEMORY_USED] = al->parser_bytes;
+    free(pb);
+}
+
+static void app_session_drop_parser(struct app_layer *al, struct app_session *s)
 {
     if (s->parser && s->state)
         s->parser->state_free(s->state);
     s->state = NULL;
-    free(s->probe);
+    app_state_account(al, s);
+    app_probe_free(al, s->probe);
     s->probe = NULL;
 }
 
@@ -162,10 +211,11 @@ static bool app_result_apply(struct app_layer *al, struct app_session *s, enum a
     case APP_OK:
         return true;
     case APP_SWITCH_TLS:
-        app_session_drop_parser(s);
+        app_session_drop_parser(al, s);
         s->parser = al->cfg.tls;
         s->state = s->parser ? s->parser->state_new() : NULL;
         al->counters[AL_TLS_UPGRADES]++;
+        app_state_account(al, s);
         if (s->state)
             return true;
         break;
@@ -180,12 +230,27 @@ static bool app_result_apply(struct app_layer *al, struct app_session *s, enum a
     return false;
 }
 
+/* Over the cap, the parser that grew ends here: it emits what it has (as at
+ * flow end) and its flow is no longer inspected. */
+static void app_state_check(struct app_call *call, struct app_session *s)
+{
+    struct app_layer *al = call->al;
+    app_state_account(al, s);
+    if (al->parser_bytes <= al->cfg.parser_memcap)
+        return;
+    al->counters[AL_PARSER_MEMCAP]++;
+    if (s->parser->flow_end)
+        s->parser->flow_end(s->state, &call->out);
+    s->flags |= SESS_IS_DONE;
+}
+
 static void app_parse(struct app_call *call, struct app_session *s, const uint8_t *data, size_t len)
 {
     if ((s->flags & SESS_IS_DONE) || !s->state || len == 0)
         return;
     enum app_result r = s->parser->parse(s->state, call->out.dir, data, len, &call->out);
-    app_result_apply(call->al, s, r);
+    if (app_result_apply(call->al, s, r))
+        app_state_check(call, s);
 }
 
 static void app_gap(struct app_call *call, struct app_session *s, uint64_t len)
@@ -195,7 +260,8 @@ static void app_gap(struct app_call *call, struct app_session *s, uint64_t len)
     call->al->counters[AL_GAPS]++;
     enum app_result r =
         s->parser->gap ? s->parser->gap(s->state, call->out.dir, len, &call->out) : APP_DONE;
-    app_result_apply(call->al, s, r);
+    if (app_result_apply(call->al, s, r))
+        app_state_check(call, s);
 }
 
 static bool app_entry_port_match(const struct app_layer_entry *e, const struct flow *f)
@@ -232,10 +298,16 @@ static void app_select(struct app_call *call, struct app_session *s, const struc
 {
     struct app_layer *al = call->al;
     s->parser = p;
-    s->state = p->state_new();
     call->f->app_proto = (uint8_t)p->proto;
     if (p->proto >= APP_PROTO_DNS && p->proto <= APP_PROTO_POP3)
         al->counters[AL_DETECTED_DNS + (p->proto - APP_PROTO_DNS)]++;
+    if (al->parser_bytes >= al->cfg.parser_memcap) {
+        al->counters[AL_PARSER_MEMCAP]++;
+        s->flags |= SESS_IS_DONE;
+        return;
+    }
+    s->state = p->state_new();
+    app_state_account(al, s);
     if (!s->state) {
         al->counters[AL_PARSER_OOM]++;
         s->flags |= SESS_IS_DONE;
@@ -255,7 +327,7 @@ static long app_probe_keep(struct app_layer *al, struct app_session *s, enum flo
                            const uint8_t *data, size_t len)
 {
     if (!s->probe) {
-        s->probe = calloc(1, sizeof(*s->probe));
+        s->probe = app_probe_alloc(al);
         if (!s->probe)
             return -1;
         al->counters[AL_PROBE_BUFFERED]++;
@@ -285,7 +357,7 @@ static void app_replay_probe(struct app_call *call, struct app_session *s, enum 
         }
     }
     call->out.dir = dir;
-    free(pb);
+    app_probe_free(call->al, pb);
 }
 
 static void app_detect(struct app_call *call, struct app_session *s, const uint8_t *data,
@@ -322,13 +394,11 @@ static void app_detect(struct app_call *call, struct app_session *s, const uint8
             app_fail_detection(call, s);
         return;
     }
-    if (!is_maybe) {
-        app_fail_detection(call, s);
-        return;
-    }
-    /* Still undecided: hold the bytes (what does not fit is lost to the
-     * parser, which will see a gap) and wait for more, or for the other
-     * direction when this one has said all it can. */
+    /* Still undecided, or this direction is no protocol we know: hold the
+     * bytes (what does not fit is lost to the parser, which will see a gap),
+     * since the other direction may still name the protocol (a server that
+     * speaks first, a client we picked up mid-sentence). Detection fails
+     * when both directions have said all they can. */
     if (pdata == data) {
         long n = app_probe_keep(al, s, dir, data, len);
         if (n < 0) {
@@ -339,7 +409,7 @@ static void app_detect(struct app_call *call, struct app_session *s, const uint8
     }
     if (kept < len)
         s->probe->is_truncated[dir] = true;
-    if (plen < APP_PROBE_MAX && kept == len)
+    if (is_maybe && plen < APP_PROBE_MAX && kept == len)
         return;
     s->flags |= dir == FLOW_TOSERVER ? SESS_PROBE_GAVE_UP_TS : SESS_PROBE_GAVE_UP_TC;
     if ((s->flags & (SESS_PROBE_GAVE_UP_TS | SESS_PROBE_GAVE_UP_TC)) ==
@@ -387,7 +457,7 @@ static void app_sink_gap(void *ctx, enum flow_dir dir, uint64_t len)
 
 static void app_session_free(struct app_layer *al, struct flow *f, struct app_session *s)
 {
-    app_session_drop_parser(s);
+    app_session_drop_parser(al, s);
     if (s->flags & SESS_IS_TCP)
         tcp_stream_release(al->streams, &s->stream);
     pool_put(al->sessions, s);

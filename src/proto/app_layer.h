@@ -33,6 +33,7 @@ struct app_layer_config {
     const struct app_parser *tls; /* the parser STARTTLS hands over to; may be NULL */
     struct tcp_stream_config stream;
     size_t session_memcap; /* bytes of per-flow sessions; default 64 MiB */
+    size_t parser_memcap;  /* parsers' per-flow state (their state_mem); default 64 MiB */
 };
 
 /* Called for every record a parser finishes. dir is the direction of the
