@@ -45,8 +45,10 @@ struct defrag_tracker {
     uint32_t hash;
     uint64_t created_us;
     struct defrag_piece *pieces;
+    struct defrag_piece *tail; /* last piece: fragments mostly come in order */
     uint32_t piece_count;
-    uint32_t end; /* datagram length, once has_last */
+    uint32_t held_bytes; /* sum of the pieces' lengths */
+    uint32_t end;        /* datagram length, once has_last */
     uint32_t frames;
     uint64_t frame_bytes;
     size_t mem;
@@ -112,6 +114,8 @@ static void defrag_free_pieces(struct defrag_tracker *t)
         n = next;
     }
     t->pieces = NULL;
+    t->tail = NULL;
+    t->held_bytes = 0;
 }
 
 void defrag_free(struct defrag *df)
@@ -248,6 +252,8 @@ static bool defrag_fill(struct defrag *df, struct defrag_tracker *t, const struc
     uint32_t cur = f->offset;
     uint32_t end = f->offset + f->len;
     struct defrag_piece **link = &t->pieces;
+    if (t->tail && cur >= t->tail->offset + t->tail->len)
+        link = &t->tail->next; /* in order: nothing to walk */
     while (cur < end) {
         struct defrag_piece *n = *link;
         if (n && n->offset + n->len <= cur) {
@@ -272,7 +278,10 @@ static bool defrag_fill(struct defrag *df, struct defrag_tracker *t, const struc
             piece->next = n;
             *link = piece;
             link = &piece->next;
+            if (!n)
+                t->tail = piece;
             t->piece_count++;
+            t->held_bytes += piece->len;
             t->mem += sizeof(*piece) + piece->len;
             df->mem_used += sizeof(*piece) + piece->len;
         }
@@ -287,11 +296,11 @@ static int defrag_overlap(const struct defrag_tracker *t, const struct defrag_fr
                           bool *is_bad_end)
 {
     uint32_t end = f->offset + f->len;
-    uint32_t held_end = 0;
+    uint32_t held_end = t->tail ? t->tail->offset + t->tail->len : 0;
     int kind = 0;
-    for (const struct defrag_piece *n = t->pieces; n; n = n->next) {
+    /* In order (past everything held), there is nothing to compare. */
+    for (const struct defrag_piece *n = f->offset >= held_end ? NULL : t->pieces; n; n = n->next) {
         uint32_t n_end = n->offset + n->len;
-        held_end = n_end;
         if (n->offset >= end || n_end <= f->offset)
             continue;
         if (kind == 0 && n->offset == f->offset && n->len == f->len &&
@@ -310,15 +319,9 @@ static int defrag_overlap(const struct defrag_tracker *t, const struct defrag_fr
 
 static bool defrag_is_complete(const struct defrag_tracker *t)
 {
-    if (!t->has_first || !t->has_last)
-        return false;
-    uint32_t covered = 0;
-    for (const struct defrag_piece *n = t->pieces; n; n = n->next) {
-        if (n->offset != covered)
-            return false;
-        covered += n->len;
-    }
-    return covered == t->end;
+    /* Pieces are disjoint and, once the end is known, all lie before it
+     * (defrag_overlap refuses anything beyond): full when they add up. */
+    return t->has_first && t->has_last && t->held_bytes == t->end;
 }
 
 static void defrag_emit(struct defrag *df, struct defrag_tracker *t, struct defrag_out *out)
