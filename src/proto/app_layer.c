@@ -75,6 +75,11 @@ struct app_session {
     uint32_t state_bytes; /* the parser's state_mem() when last asked */
 };
 
+/* The budget of a tracked TCP flow whose reassembly is idle (nothing held
+ * out of order, no parser state): its struct flow and this session. */
+_Static_assert(sizeof(struct flow) + sizeof(struct app_session) <= 256,
+               "an idle TCP flow must fit in 256 bytes");
+
 struct app_layer {
     struct app_layer_config cfg;
     app_layer_emit_fn emit;
