@@ -182,6 +182,22 @@ static bool dns_message_probe_class(uint16_t cls)
            cls == DNS_CLASS_NONE || cls == DNS_CLASS_ANY;
 }
 
+/* NetBIOS name service (RFC 1002 §4.2) reuses the DNS message format: its
+ * questions are NB (0x20) or NBSTAT (0x21) for a name whose first label is
+ * the 32-letter "A".."P" encoding of a NetBIOS name. It is not DNS, and
+ * neither Suricata nor Wireshark reads it as DNS. */
+static bool dns_message_is_netbios(const char *name, size_t name_len, uint16_t qtype)
+{
+    if (qtype != 0x20 && qtype != 0x21)
+        return false;
+    if (name_len < 32 || (name_len > 32 && name[32] != '.'))
+        return false;
+    for (size_t i = 0; i < 32; i++)
+        if (name[i] < 'A' || name[i] > 'P')
+            return false;
+    return true;
+}
+
 enum app_probe dns_message_probe(const uint8_t *data, size_t len, bool is_whole)
 {
     const enum app_probe short_input = is_whole ? APP_PROBE_NO : APP_PROBE_MAYBE;
@@ -217,9 +233,11 @@ enum app_probe dns_message_probe(const uint8_t *data, size_t len, bool is_whole)
         return short_input;
     if (nr != DNS_NAME_OK)
         return APP_PROBE_NO;
-    cursor_skip(&c, 2); /* qtype: any value */
+    uint16_t qtype = cursor_be16(&c);
     uint16_t cls = cursor_be16(&c);
     if (!cursor_ok(&c))
         return short_input;
+    if (dns_message_is_netbios(name, name_len, qtype))
+        return APP_PROBE_NO;
     return dns_message_probe_class(cls) ? APP_PROBE_YES : APP_PROBE_NO;
 }

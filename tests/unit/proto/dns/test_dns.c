@@ -372,6 +372,24 @@ static void test_probe_real(void **state)
                      APP_PROBE_NO);
 }
 
+/* A NetBIOS name query (RFC 1002 §4.2.12: NB question for "WORKGROUP<1d>",
+ * broadcast) has the DNS layout but is not DNS; the same name asked as an
+ * A record is DNS. */
+static void test_probe_netbios_is_not_dns(void **state)
+{
+    (void)state;
+    uint8_t msg[12 + 34 + 4] = {0x81, 0x10, 0x01, 0x10, 0x00, 0x01};
+    msg[12] = 32;
+    const char *nb = "FHEPFCELEHFCEPFFFACACACACACACABN"; /* "WORKGROUP" + 0x1d */
+    memcpy(msg + 13, nb, 32);
+    msg[45] = 0;
+    msg[46] = 0x00, msg[47] = 0x20; /* NB */
+    msg[48] = 0x00, msg[49] = 0x01; /* IN */
+    assert_int_equal(dns_udp_parser.probe(FLOW_TOSERVER, msg, sizeof(msg)), APP_PROBE_NO);
+    msg[47] = 0x01; /* A */
+    assert_int_equal(dns_udp_parser.probe(FLOW_TOSERVER, msg, sizeof(msg)), APP_PROBE_YES);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -390,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_tcp_dnssec),
         cmocka_unit_test(test_tx_ids),
         cmocka_unit_test(test_probe_real),
+        cmocka_unit_test(test_probe_netbios_is_not_dns),
     };
     int failed = cmocka_run_group_tests_name("dns_real", tests, NULL, NULL);
     failed += dns_run_hostile_tests();
