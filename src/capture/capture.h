@@ -1,6 +1,8 @@
 /* capture.h — frames from capture files, in timestamp order.
  *
- * Reads pcap and pcapng through libpcap (the only module that includes it).
+ * Reads pcap and pcapng through libpcap (the only module that includes it);
+ * the records of a regular classic pcap file are read directly instead, with
+ * the same results (pcap_direct.h; HRADBA_CAPTURE_LIBPCAP=1 turns that off).
  * A set of several files, or of every capture file in a directory, is merged
  * by timestamp; "-" is standard input. A file that is not a capture, or that
  * turns corrupt or truncated part-way, is reported (path, byte offset, what is
@@ -15,7 +17,7 @@
  * pcapng magic, sorted by name (strcmp), one level only: subdirectories,
  * dot files and other files are skipped and counted in files.skipped.
  * Every input stays open until it is exhausted (one descriptor and one
- * snap-length buffer each), so a directory of more files than `ulimit -n`
+ * buffer of up to 1 MiB each), so a directory of more files than `ulimit -n`
  * allows reports the excess as "cannot open: Too many open files".
  *
  * Limits inherited from libpcap 1.10: in a pcapng file only interfaces with

@@ -2,8 +2,9 @@
  *
  * Classic pcap (either byte order, micro- or nanosecond magic) and pcapng, as
  * far as libpcap 1.10 reads them. Knows byte offsets, so every problem can be
- * pinned to where its record starts. It does not merge files or count: that is
- * capture_set.c.
+ * pinned to where its record starts. The records of a regular classic file
+ * may come from a memory map instead (pcap_direct.h), with the same frames and
+ * the same problems. It does not merge files or count: that is capture_set.c.
  */
 #ifndef HRADBA_CAPTURE_PCAP_FILE_H
 #define HRADBA_CAPTURE_PCAP_FILE_H
@@ -47,6 +48,29 @@ struct pcap_file *pcap_file_open(const char *path, struct pcap_file_problem *why
 /* Same, over an already open stream (a pipe, fmemopen() bytes). Takes fp in
  * every case: it is closed by pcap_file_close(), or here on failure. */
 struct pcap_file *pcap_file_open_stream(FILE *fp, struct pcap_file_problem *why);
+
+/* Which reader walks the records of a classic pcap file. */
+enum pcap_file_reader {
+    PCAP_FILE_READER_AUTO = 0,    /* from the environment: HRADBA_CAPTURE_LIBPCAP
+                                     set (not "0") is LIBPCAP, else
+                                     HRADBA_CAPTURE_MMAP set is DIRECT_MAP, else
+                                     DIRECT_READ */
+    PCAP_FILE_READER_LIBPCAP,     /* always pcap_next_ex() */
+    PCAP_FILE_READER_DIRECT_READ, /* pcap_direct.h over pread(2), where it applies */
+    PCAP_FILE_READER_DIRECT_MAP,  /* pcap_direct.h over mmap(2), where it applies */
+};
+
+/* pcap_file_open_stream() with the reader chosen. The direct readers apply
+ * to a regular file (not standard input) in classic pcap format with the µs
+ * or ns magic, whose link type libpcap hands out unaltered; they take over
+ * after libpcap has opened the file and checked its header, and a file they
+ * cannot take (no descriptor left, cannot be mapped) stays on libpcap. Every
+ * reader gives the same frames and the same problems. */
+struct pcap_file *pcap_file_open_stream_with(FILE *fp, enum pcap_file_reader reader,
+                                             struct pcap_file_problem *why);
+
+/* Whether a direct reader has the records (for tests and diagnostics). */
+bool pcap_file_is_direct(const struct pcap_file *f);
 
 /* Closes the file; NULL is a no-op. Standard input is left open. */
 void pcap_file_close(struct pcap_file *f);
