@@ -63,8 +63,8 @@ enum { PCAP_DIRECT_BUFFER = 1024 * 1024, PCAP_DIRECT_WINDOW = 64 * 1024 * 1024 }
  * Returns NULL with *err set to a negative errno. A mapped file that another
  * process truncates while it is read kills the reader with SIGBUS. */
 struct pcap_direct *pcap_direct_new(int fd, uint64_t size, uint64_t start,
-                                const struct pcap_direct_format *fmt, enum pcap_direct_source source,
-                                size_t window_len, int *err);
+                                    const struct pcap_direct_format *fmt,
+                                    enum pcap_direct_source source, size_t window_len, int *err);
 
 /* Unmaps, closes the file and frees; NULL is a no-op. */
 void pcap_direct_free(struct pcap_direct *m);
@@ -88,8 +88,8 @@ enum pcap_direct_status {
  * is where libpcap's stream would be: past the record header for a length
  * refused, at the end of the file for a record cut short. Call
  * pcap_direct_seek() to go on after an error. */
-enum pcap_direct_status pcap_direct_next(struct pcap_direct *m, struct pcap_direct_record *out, char *lib,
-                                     size_t lib_len);
+enum pcap_direct_status pcap_direct_next(struct pcap_direct *m, struct pcap_direct_record *out,
+                                         char *lib, size_t lib_len);
 
 /* Offset of the next byte to read. */
 uint64_t pcap_direct_position(const struct pcap_direct *m);

@@ -14,7 +14,6 @@ void app_events_configure(struct app_layer_config *cfg);
 /* Writes the event(s) for one record to sink, using b as scratch. Returns
  * the number of events written, or -1 when formatting or writing failed. */
 int app_events_write(struct json_buf *b, struct eve_sink *sink, const struct flow *f,
-                     enum app_record type, const void *record, enum flow_dir dir,
-                     uint64_t ts_us);
+                     enum app_record type, const void *record, enum flow_dir dir, uint64_t ts_us);
 
 #endif

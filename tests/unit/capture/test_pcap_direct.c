@@ -20,8 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "capture/pcap_file.h"
 #include "capture/pcap_direct.h"
+#include "capture/pcap_file.h"
 #include "capture_fixture.h"
 
 #include <cmocka.h>
@@ -426,7 +426,7 @@ static void test_small_windows(void **state)
             assert_non_null(fp);
             int err;
             struct pcap_direct *m = pcap_direct_new(dup(fileno(fp)), fixture_file_size(p), HDR_LEN,
-                                                &fmt, sources[s], window, &err);
+                                                    &fmt, sources[s], window, &err);
             fclose(fp);
             assert_non_null(m);
             assert_int_equal(err, 0);
