@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     struct json_buf b;
     json_buf_init(&b);
-    struct app_out out = {fuzz_dns_emit, &b, 1, FLOW_TOSERVER};
+    struct app_out out = {fuzz_dns_emit, &b, 1, FLOW_TOSERVER, 0};
 
     if (size < 1)
         goto done;

@@ -65,7 +65,7 @@ static enum app_result fuzz_mail_piece(struct fuzz_mail *f, void *st, enum flow_
 static void fuzz_mail_run(struct fuzz_mail *f, const uint8_t *data, size_t size)
 {
     json_buf_init(&f->b);
-    struct app_out out = {fuzz_mail_emit, f, 1, FLOW_TOSERVER};
+    struct app_out out = {fuzz_mail_emit, f, 1, FLOW_TOSERVER, 0};
     struct cursor c = cursor_make(data, size);
     uint8_t sel = cursor_u8(&c);
     void *st = f->parser->state_new();

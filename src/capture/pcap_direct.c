@@ -119,8 +119,8 @@ static inline int reach(struct pcap_direct *m, uint64_t off, size_t len, const u
 }
 
 struct pcap_direct *pcap_direct_new(int fd, uint64_t size, uint64_t start,
-                                const struct pcap_direct_format *fmt, enum pcap_direct_source source,
-                                size_t window_len, int *err)
+                                    const struct pcap_direct_format *fmt,
+                                    enum pcap_direct_source source, size_t window_len, int *err)
 {
     long page = sysconf(_SC_PAGESIZE);
     if (window_len == 0)
@@ -231,8 +231,8 @@ static enum pcap_direct_status read_failed(struct pcap_direct *m, int rc, char *
     return cut_short(m);
 }
 
-enum pcap_direct_status pcap_direct_next(struct pcap_direct *m, struct pcap_direct_record *out, char *lib,
-                                     size_t lib_len)
+enum pcap_direct_status pcap_direct_next(struct pcap_direct *m, struct pcap_direct_record *out,
+                                         char *lib, size_t lib_len)
 {
     const struct pcap_direct_format *fmt = &m->fmt;
     uint64_t start = m->pos;

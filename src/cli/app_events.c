@@ -11,17 +11,30 @@
 #include "proto/dns/dns_eve.h"
 #include "proto/dns/dns_parser.h"
 #include "proto/dns/dns_record.h"
+#include "proto/file/fileinfo.h"
+#include "proto/file/fileinfo_eve.h"
+#include "proto/http/http_eve.h"
+#include "proto/http/http_parser.h"
 #include "proto/imap/imap_eve.h"
 #include "proto/imap/imap_parser.h"
 #include "proto/pop3/pop3_eve.h"
 #include "proto/pop3/pop3_parser.h"
+#include "proto/quic/quic_eve.h"
+#include "proto/quic/quic_parser.h"
+#include "proto/smtp/smtp_eve.h"
+#include "proto/smtp/smtp_parser.h"
+#include "proto/socks/socks_eve.h"
+#include "proto/socks/socks_parser.h"
+#include "proto/tls/tls_eve.h"
+#include "proto/tls/tls_parser.h"
 /* @includes: one line per protocol header, kept sorted */
 
 static const struct app_layer_entry app_events_entries[] = {
-    {&dns_udp_parser, {53, 5353, 5355, 0}},
-    {&dns_tcp_parser, {53, 0, 0, 0}},
-    {&imap_parser, {143, 0, 0, 0}},
-    {&pop3_parser, {110, 0, 0, 0}},
+    {&dns_udp_parser, {53, 5353, 5355, 0}}, {&dns_tcp_parser, {53, 0, 0, 0}},
+    {&imap_parser, {143, 0, 0, 0}},         {&pop3_parser, {110, 0, 0, 0}},
+    {&tls_parser, {443, 8443, 993, 995}},   {&quic_parser, {443, 0, 0, 0}},
+    {&smtp_parser, {25, 587, 2525, 0}},     {&http_parser, {80, 8080, 8000, 3128}},
+    {&socks_parser, {1080, 9050, 0, 0}},
     /* @entries: one line per parser, with its port hints */
 };
 
@@ -29,7 +42,7 @@ void app_events_configure(struct app_layer_config *cfg)
 {
     cfg->entries = app_events_entries;
     cfg->n_entries = sizeof(app_events_entries) / sizeof(app_events_entries[0]);
-    cfg->tls = NULL;
+    cfg->tls = &tls_parser;
 }
 
 static void app_events_open(struct json_buf *b, const struct flow *f, const char *type,
@@ -83,6 +96,36 @@ int app_events_write(struct json_buf *b, struct eve_sink *sink, const struct flo
     switch (type) {
     case APP_RECORD_DNS:
         return app_events_dns(b, sink, f, record, dir, ts_us);
+    case APP_RECORD_TLS: /* Suricata writes the client as src */
+        app_events_open(b, f, "tls", FLOW_TOSERVER, ts_us);
+        tls_eve_format(b, record);
+        return app_events_close(b, sink);
+    case APP_RECORD_QUIC: /* one per connection: the client is the source */
+        app_events_open(b, f, "quic", FLOW_TOSERVER, ts_us);
+        quic_eve_format(b, record);
+        return app_events_close(b, sink);
+    case APP_RECORD_SMTP: /* one per mail transaction: the client is the source */
+        app_events_open(b, f, "smtp", FLOW_TOSERVER, ts_us);
+        smtp_eve_format(b, record);
+        return app_events_close(b, sink);
+    case APP_RECORD_HTTP: /* one per transaction: the client is the source, as in Suricata */
+        app_events_open(b, f, "http", FLOW_TOSERVER, ts_us);
+        json_buf_u64(b, "tx_id", ((const struct http_record *)record)->tx_id);
+        http_eve_format(b, record);
+        return app_events_close(b, sink);
+    case APP_RECORD_FILEINFO: { /* the sender of the file is the source */
+        const struct fileinfo_record *r = record;
+        app_events_open(b, f, "fileinfo", r->dir, ts_us);
+        if (r->parent && r->parent_type == APP_RECORD_HTTP)
+            http_eve_format(b, r->parent);
+        json_buf_string(b, "app_proto", app_anomaly_proto(r->proto));
+        fileinfo_eve_format(b, r);
+        return app_events_close(b, sink);
+    }
+    case APP_RECORD_SOCKS: /* one per handshake: the client is the source */
+        app_events_open(b, f, "socks", FLOW_TOSERVER, ts_us);
+        socks_eve_format(b, record);
+        return app_events_close(b, sink);
     /* @cases: one case per record type */
     /* Session summaries, written at the end: the client is the source. */
     case APP_RECORD_IMAP:

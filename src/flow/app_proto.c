@@ -4,9 +4,9 @@
 const char *app_proto_name(enum app_proto p)
 {
     static const char *const names[APP_PROTO_COUNT] = {
-        [APP_PROTO_DNS] = "dns",   [APP_PROTO_HTTP] = "http",     [APP_PROTO_TLS] = "tls",
-        [APP_PROTO_QUIC] = "quic", [APP_PROTO_SMTP] = "smtp",     [APP_PROTO_IMAP] = "imap",
-        [APP_PROTO_POP3] = "pop3", [APP_PROTO_FAILED] = "failed",
+        [APP_PROTO_DNS] = "dns",   [APP_PROTO_HTTP] = "http",   [APP_PROTO_TLS] = "tls",
+        [APP_PROTO_QUIC] = "quic", [APP_PROTO_SMTP] = "smtp",   [APP_PROTO_IMAP] = "imap",
+        [APP_PROTO_POP3] = "pop3", [APP_PROTO_SOCKS] = "socks", [APP_PROTO_FAILED] = "failed",
     };
     return (unsigned)p < APP_PROTO_COUNT ? names[p] : 0;
 }

@@ -27,6 +27,7 @@ enum app_record {
     APP_RECORD_SMTP,     /* struct smtp_record */
     APP_RECORD_IMAP,     /* struct imap_record */
     APP_RECORD_POP3,     /* struct pop3_record */
+    APP_RECORD_SOCKS,    /* struct socks_record */
     APP_RECORD_ANOMALY,  /* struct app_anomaly */
 };
 
@@ -44,6 +45,9 @@ struct app_out {
     void *ctx;
     uint64_t ts_us;    /* time of the packet whose bytes completed the record */
     enum flow_dir dir; /* direction of the bytes being parsed now */
+    /* With APP_REDETECT: how many bytes of this call's data the old protocol
+     * used; the rest start the new one. Left alone, all of them. */
+    size_t handover_at;
 };
 
 static inline void app_out_emit(struct app_out *o, enum app_record type, const void *record)
@@ -62,6 +66,8 @@ enum app_result {
     APP_OK = 0,         /* consumed; send more */
     APP_DONE = 1,       /* nothing more of interest in this flow: stop feeding it */
     APP_SWITCH_TLS = 2, /* STARTTLS accepted: the following bytes are TLS */
+    APP_REDETECT = 3,   /* a tunnel is set up (SOCKS, HTTP CONNECT): the bytes from
+                           out->handover_at on are another protocol, found afresh */
     APP_ERROR = -1,     /* unrecoverable: stop feeding this flow (an anomaly was emitted) */
 };
 

@@ -27,6 +27,7 @@
     X(AL_DETECTED_SMTP, "detected.smtp")                                                           \
     X(AL_DETECTED_IMAP, "detected.imap")                                                           \
     X(AL_DETECTED_POP3, "detected.pop3")                                                           \
+    X(AL_DETECTED_SOCKS, "detected.socks")                                                         \
     X(AL_DETECTION_FAILED, "detection_failed")                                                     \
     X(AL_PROBE_BUFFERED, "probe.buffered")                                                         \
     X(AL_PROBE_TRUNCATED, "probe.truncated")                                                       \
@@ -34,6 +35,7 @@
     X(AL_PARSER_ERRORS, "parser.errors")                                                           \
     X(AL_PARSER_OOM, "parser.oom")                                                                 \
     X(AL_TLS_UPGRADES, "tls_upgrades")                                                             \
+    X(AL_REDETECTIONS, "redetections")                                                             \
     X(AL_GAPS, "gaps")                                                                             \
     X(AL_RECORDS, "records")                                                                       \
     X(AL_ANOMALIES, "anomalies")                                                                   \
@@ -55,7 +57,11 @@ enum app_session_flag {
     SESS_IS_DONE = 1u << 1, /* no more parsing: free at the next chance */
     SESS_PROBE_GAVE_UP_TS = 1u << 2,
     SESS_PROBE_GAVE_UP_TC = 1u << 3,
+    SESS_REDETECT = 1u << 4, /* the parser set up a tunnel: detect the inner protocol */
 };
+
+/* Tunnels set up inside one flow (SOCKS to an HTTP proxy's CONNECT ...). */
+enum { APP_REDETECT_MAX = 3 };
 
 struct app_probe_buf {
     uint16_t len[2];
@@ -72,6 +78,8 @@ struct app_session {
     struct app_probe_buf *probe; /* only while detection waits for more bytes */
     uint8_t flags;
     uint8_t udp_tries;
+    uint8_t redetections;
+    uint8_t outer_proto;  /* enum app_proto of the tunnel, once a parser asked to redetect */
     uint32_t state_bytes; /* the parser's state_mem() when last asked */
 };
 
@@ -224,6 +232,18 @@ static bool app_result_apply(struct app_layer *al, struct app_session *s, enum a
         if (s->state)
             return true;
         break;
+    case APP_REDETECT:
+        /* Detection starts over on what follows; app_parse hands it on. A
+         * tunnel in a tunnel is fine, a flow that keeps asking is not. */
+        s->outer_proto = s->parser ? (uint8_t)s->parser->proto : 0;
+        app_session_drop_parser(al, s);
+        s->parser = NULL;
+        s->flags &= (uint8_t) ~(SESS_PROBE_GAVE_UP_TS | SESS_PROBE_GAVE_UP_TC);
+        if (++s->redetections > APP_REDETECT_MAX)
+            break;
+        al->counters[AL_REDETECTIONS]++;
+        s->flags |= SESS_REDETECT;
+        return true;
     case APP_DONE:
         al->counters[AL_PARSER_DONE]++;
         break;
@@ -249,13 +269,26 @@ static void app_state_check(struct app_call *call, struct app_session *s)
     s->flags |= SESS_IS_DONE;
 }
 
+static void app_detect(struct app_call *call, struct app_session *s, const uint8_t *data,
+                       size_t len);
+
 static void app_parse(struct app_call *call, struct app_session *s, const uint8_t *data, size_t len)
 {
     if ((s->flags & SESS_IS_DONE) || !s->state || len == 0)
         return;
+    call->out.handover_at = len;
     enum app_result r = s->parser->parse(s->state, call->out.dir, data, len, &call->out);
-    if (app_result_apply(call->al, s, r))
-        app_state_check(call, s);
+    size_t used = call->out.handover_at < len ? call->out.handover_at : len;
+    if (!app_result_apply(call->al, s, r))
+        return;
+    if (s->flags & SESS_REDETECT) {
+        s->flags &= (uint8_t)~SESS_REDETECT;
+        call->f->app_proto = APP_PROTO_UNKNOWN;
+        if (used < len)
+            app_detect(call, s, data + used, len - used);
+        return;
+    }
+    app_state_check(call, s);
 }
 
 static void app_gap(struct app_call *call, struct app_session *s, uint64_t len)
@@ -265,6 +298,8 @@ static void app_gap(struct app_call *call, struct app_session *s, uint64_t len)
     call->al->counters[AL_GAPS]++;
     enum app_result r =
         s->parser->gap ? s->parser->gap(s->state, call->out.dir, len, &call->out) : APP_DONE;
+    if (r == APP_REDETECT)
+        r = APP_DONE; /* a tunnel's first bytes are lost: nothing to detect from */
     if (app_result_apply(call->al, s, r))
         app_state_check(call, s);
 }
@@ -304,7 +339,7 @@ static void app_select(struct app_call *call, struct app_session *s, const struc
     struct app_layer *al = call->al;
     s->parser = p;
     call->f->app_proto = (uint8_t)p->proto;
-    if (p->proto >= APP_PROTO_DNS && p->proto <= APP_PROTO_POP3)
+    if (p->proto >= APP_PROTO_DNS && p->proto <= APP_PROTO_SOCKS)
         al->counters[AL_DETECTED_DNS + (p->proto - APP_PROTO_DNS)]++;
     if (al->parser_bytes >= al->cfg.parser_memcap) {
         al->counters[AL_PARSER_MEMCAP]++;
@@ -321,7 +356,8 @@ static void app_select(struct app_call *call, struct app_session *s, const struc
 
 static void app_fail_detection(struct app_call *call, struct app_session *s)
 {
-    call->f->app_proto = APP_PROTO_FAILED;
+    /* Inside a tunnel, an unknown protocol leaves the flow the tunnel's. */
+    call->f->app_proto = s->outer_proto ? s->outer_proto : APP_PROTO_FAILED;
     call->al->counters[AL_DETECTION_FAILED]++;
     s->flags |= SESS_IS_DONE;
 }

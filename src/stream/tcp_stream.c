@@ -32,6 +32,7 @@
     X(TS_C_RST_IGNORED, "rst_ignored")                                                             \
     X(TS_C_OUT_OF_WINDOW, "out_of_window")                                                         \
     X(TS_C_MIDSTREAM, "midstream")                                                                 \
+    X(TS_C_SYNACK_IGNORED, "synack_ignored")                                                       \
     X(TS_C_MEM_USED, "memory.used")                                                                \
     X(TS_C_MEM_MAX, "memory.max")                                                                  \
     X(TS_C_MEM_RESERVED, "memory.reserved")
@@ -502,12 +503,29 @@ static void ts_rst(struct tcp_stream_pool *pool, struct tcp_stream *s, unsigned 
     }
 }
 
+/* A SYN-ACK answers the SYN we saw only if it acknowledges the ISN, or the
+ * Fast Open data after it (RFC 7413): at most next_seq, at most 64 KiB
+ * before it. Another one (a stale connection's, a spoofed one, a mirror
+ * mixing two paths) would set the server's sequence space and acknowledge
+ * bytes the client never sent: it is passed over. */
+static bool ts_synack_fits(const struct tcp_stream_dir *client, uint32_t ack)
+{
+    if ((client->flags & (TS_HAS_BASE | TS_IS_MIDSTREAM)) != TS_HAS_BASE)
+        return true;
+    return (uint32_t)(client->next_seq - ack) <= 0xffffu;
+}
+
 void tcp_stream_segment(struct tcp_stream_pool *pool, struct tcp_stream *s, enum flow_dir dir,
                         const struct packet *p, const struct tcp_stream_sink *sink)
 {
     unsigned di = (unsigned)dir & 1u;
     struct tcp_stream_dir *d = &s->dir[di];
     pool->c[TS_C_SEGMENTS]++;
+    if ((p->tcp_flags & (TCP_SYN | TCP_ACK)) == (TCP_SYN | TCP_ACK) &&
+        !ts_synack_fits(&s->dir[di ^ 1u], p->tcp_ack)) {
+        pool->c[TS_C_SYNACK_IGNORED]++;
+        return;
+    }
     if (p->tcp_flags & TCP_ACK)
         ts_ack(pool, &s->dir[di ^ 1u], di ^ 1u, p->tcp_ack, sink);
     if (d->flags & TS_IS_STOPPED)

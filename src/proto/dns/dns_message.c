@@ -14,7 +14,9 @@
 #include "proto/dns/dns_name.h"
 #include "proto/dns/dns_rdata.h"
 
-enum { DNS_PROBE_MAX_QUESTIONS = 8 };
+/* mDNS queries ask for many names at once (19 in real captures); unicast
+ * DNS asks for one. Above this, a header is more likely noise. */
+enum { DNS_PROBE_MAX_QUESTIONS = 64 };
 
 /* One section's destination: NULL store means "check and count only". */
 struct dns_section {
@@ -220,7 +222,10 @@ enum app_probe dns_message_probe(const uint8_t *data, size_t len, bool is_whole)
         return APP_PROBE_NO;
     if (!(h.flags & DNS_FLAG_QR) && (h.flags & 0xf) != 0)
         return APP_PROBE_NO;
-    if (h.qd == 0 || h.qd > DNS_PROBE_MAX_QUESTIONS)
+    /* mDNS responses (RFC 6762 §6) carry no question: then the first
+     * record stands in for it. */
+    bool is_answer_only = h.qd == 0 && (h.flags & DNS_FLAG_QR) && h.an + h.ns + h.ar > 0;
+    if ((h.qd == 0 && !is_answer_only) || h.qd > DNS_PROBE_MAX_QUESTIONS)
         return APP_PROBE_NO;
     /* The smallest question is 5 octets, the smallest RR 11 (RFC 1035 §4.1). */
     size_t min_len = DNS_HEADER_LEN + 5 * (size_t)h.qd + 11 * ((size_t)h.an + h.ns + h.ar);
@@ -235,6 +240,12 @@ enum app_probe dns_message_probe(const uint8_t *data, size_t len, bool is_whole)
         return APP_PROBE_NO;
     uint16_t qtype = cursor_be16(&c);
     uint16_t cls = cursor_be16(&c);
+    if (is_answer_only) {
+        cursor_skip(&c, 4); /* ttl */
+        uint16_t rdlength = cursor_be16(&c);
+        if (cursor_ok(&c) && is_whole && rdlength > cursor_left(&c))
+            return APP_PROBE_NO;
+    }
     if (!cursor_ok(&c))
         return short_input;
     if (dns_message_is_netbios(name, name_len, qtype))

@@ -22,6 +22,7 @@ enum fileinfo_state {
 
 struct fileinfo_record {
     enum app_proto proto; /* APP_PROTO_HTTP, APP_PROTO_SMTP, ... */
+    enum flow_dir dir;    /* which way the file travelled (an upload is FLOW_TOSERVER) */
     uint64_t tx_id;       /* the transaction (HTTP request, mail) it belongs to */
     const char *filename; /* UTF-8 or raw bytes; NULL when unknown */
     size_t filename_len;

@@ -22,11 +22,21 @@ static enum imap_cmd imap_command_kind(const struct imap_token *t)
         {"SELECT", IMAP_CMD_SELECT},
         {"EXAMINE", IMAP_CMD_EXAMINE},
         {"LOGOUT", IMAP_CMD_LOGOUT},
+        {"IDLE", IMAP_CMD_IDLE},
     };
     for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
         if (imap_token_is(t, known[i].name))
             return known[i].cmd;
     return IMAP_CMD_OTHER;
+}
+
+/* An IDLE waits for its tagged answer, which comes after the client's DONE. */
+static bool imap_command_idle_pending(const struct imap_state *st)
+{
+    for (size_t i = 0; i < st->pending_count; i++)
+        if (st->pending[i].cmd == IMAP_CMD_IDLE)
+            return true;
+    return false;
 }
 
 /* The user of a login attempt; a later attempt replaces a failed one's. */
@@ -189,6 +199,9 @@ void imap_command_line(struct imap_state *st, const struct mail_line_view *v, st
         return;
     }
     st->is_sasl = false;
+    /* "DONE" ends IDLE (RFC 2177 §3); it has no tag. */
+    if (v->len == 4 && memcmp(v->p, "DONE", 4) == 0 && imap_command_idle_pending(st))
+        return;
     struct imap_token tag, name;
     if (imap_token_next(&c, !v->is_truncated, &tag) != IMAP_TOKEN_ATOM ||
         imap_token_next(&c, !v->is_truncated, &name) != IMAP_TOKEN_ATOM) {

@@ -35,6 +35,8 @@ void imap_eve_format(struct json_buf *b, const struct imap_record *r)
         json_buf_string(b, "auth_mechanism", r->auth_mechanism);
     if (r->auth_result != IMAP_AUTH_NONE)
         json_buf_bool(b, "auth_success", r->auth_result == IMAP_AUTH_SUCCESS);
+    else if (r->is_preauth)
+        json_buf_bool(b, "auth_success", true); /* authenticated by the connection */
     json_buf_u64(b, "auth_attempts", r->auth_attempts);
     json_buf_u64(b, "auth_failures", r->auth_failures);
     imap_eve_list(b, "mailboxes_selected", r->mailboxes, r->mailbox_count);

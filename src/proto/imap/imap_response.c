@@ -147,8 +147,10 @@ static void imap_response_untagged(struct imap_state *st, struct cursor *c)
         imap_response_caps(st, c);
     } else if (imap_token_is(&t, "OK") || imap_token_is(&t, "PREAUTH") || imap_token_is(&t, "NO") ||
                imap_token_is(&t, "BAD") || imap_token_is(&t, "BYE")) {
-        if (!st->is_greeted && imap_token_is(&t, "PREAUTH"))
+        if (!st->is_greeted && imap_token_is(&t, "PREAUTH")) {
+            /* Authenticated by the connection itself (RFC 9051 §7.1.4). */
             st->is_preauth = true;
+        }
         imap_response_code(st, c);
     }
 }

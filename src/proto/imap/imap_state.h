@@ -38,6 +38,7 @@ enum imap_cmd {
     IMAP_CMD_SELECT,
     IMAP_CMD_EXAMINE,
     IMAP_CMD_LOGOUT,
+    IMAP_CMD_IDLE,
 };
 
 enum imap_anomaly {

@@ -259,6 +259,37 @@ static void test_syn_with_data(void **state)
     env_free(e);
 }
 
+/* A SYN-ACK that acknowledges something else than the client's SYN (here
+ * a mirror mixing in another connection's answer) is passed over: it must
+ * neither set the server's sequence space nor acknowledge client bytes. */
+static void test_foreign_synack_ignored(void **state)
+{
+    (void)state;
+    struct env *e = env_new(0, 0);
+    struct packet p = test_seg(1000, TCP_SYN, 0, NULL, 0);
+    tcp_stream_segment(e->pool, &e->s, (enum flow_dir)TS, &p, &e->sink);
+    p = test_seg(7000, TCP_SYN | TCP_ACK, 555555, NULL, 0); /* not ours */
+    tcp_stream_segment(e->pool, &e->s, (enum flow_dir)TC, &p, &e->sink);
+    p = test_seg(9000, TCP_SYN | TCP_ACK, 1001, NULL, 0); /* ours */
+    tcp_stream_segment(e->pool, &e->s, (enum flow_dir)TC, &p, &e->sink);
+    put_s(e, TS, 1001, TCP_ACK, "hello");
+    put_s(e, TC, 9001, TCP_ACK, "world");
+    assert_out(e, TS, "hello");
+    assert_out(e, TC, "world");
+    assert_int_equal(ctr(e->pool, "synack_ignored"), 1);
+    assert_int_equal(ctr(e->pool, "gaps"), 0);
+    /* Fast Open data refused: the SYN-ACK acknowledges only the ISN. */
+    struct env *f = env_new(0, 0);
+    put_s(f, TS, 5000, TCP_SYN, "GET /");
+    p = test_seg(800, TCP_SYN | TCP_ACK, 5001, NULL, 0);
+    tcp_stream_segment(f->pool, &f->s, (enum flow_dir)TC, &p, &f->sink);
+    assert_int_equal(ctr(f->pool, "synack_ignored"), 0);
+    put_s(f, TC, 801, TCP_ACK, "ok");
+    assert_out(f, TC, "ok");
+    env_free(f);
+    env_free(e);
+}
+
 static void test_midstream(void **state)
 {
     (void)state;
@@ -641,6 +672,7 @@ int main(void)
         cmocka_unit_test(test_sequence_wrap),
         cmocka_unit_test(test_syn_with_data),
         cmocka_unit_test(test_midstream),
+        cmocka_unit_test(test_foreign_synack_ignored),
         cmocka_unit_test(test_ack_gap),
         cmocka_unit_test(test_depth_gap),
         cmocka_unit_test(test_memcap_two_flows),

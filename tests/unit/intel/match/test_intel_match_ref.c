@@ -70,6 +70,7 @@ struct reader_arg {
     _Atomic int *stop;
     _Atomic uint32_t *published; /* highest ref published so far */
     uint64_t lookups;
+    _Atomic int has_looked; /* lookups > 0, for the writer to wait on */
     int errors;
 };
 
@@ -94,6 +95,7 @@ static void *reader(void *p)
                 a->errors++;
             last = h.refs[0];
             a->lookups++;
+            atomic_store(&a->has_looked, 1);
         }
         intel_match_ref_quiescent(a->r, a->worker);
     }
@@ -111,11 +113,15 @@ static void test_two_readers_1000_swaps(void **state)
     struct reader_arg args[2];
     pthread_t th[2];
     for (unsigned i = 0; i < 2; i++) {
-        args[i] = (struct reader_arg){r, i, &stop, &published, 0, 0};
+        args[i] = (struct reader_arg){r, i, &stop, &published, 0, 0, 0};
         assert_int_equal(pthread_create(&th[i], NULL, reader, &args[i]), 0);
     }
     size_t max_waiting = 0;
-    for (uint32_t gen = 2; gen <= 1001; gen++) {
+    /* 1000 swaps, and more until both readers have looked at least once (a
+     * loaded machine may not schedule them before the writer is done). */
+    for (uint32_t gen = 2;
+         gen <= 1001 || !atomic_load(&args[0].has_looked) || !atomic_load(&args[1].has_looked);
+         gen++) {
         struct intel_match *m = make(gen);
         atomic_store(&published, gen);
         assert_int_equal(intel_match_ref_publish(r, m), 0);

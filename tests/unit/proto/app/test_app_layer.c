@@ -156,9 +156,38 @@ static const struct app_parser ping_parser = {
     .parse = ping_parse,
 };
 
+/* "tunnel": the client asks "TUN host", the server says "OK\n"; what
+ * follows, in the same segment or later, is another protocol. */
+static enum app_probe tun_probe(enum flow_dir dir, const uint8_t *data, size_t len)
+{
+    (void)dir;
+    return len >= 4 && memcmp(data, "TUN ", 4) == 0 ? APP_PROBE_YES : APP_PROBE_NO;
+}
+
+static enum app_result tun_parse(void *st, enum flow_dir dir, const uint8_t *data, size_t len,
+                                 struct app_out *out)
+{
+    (void)st;
+    if (dir == TC && len >= 3 && memcmp(data, "OK\n", 3) == 0) {
+        out->handover_at = 3;
+        return APP_REDETECT;
+    }
+    return APP_OK;
+}
+
+static const struct app_parser tun_parser = {
+    .proto = APP_PROTO_HTTP,
+    .name = "http",
+    .probe = tun_probe,
+    .state_new = chat_new,
+    .state_free = chat_free,
+    .parse = tun_parse,
+};
+
 static const struct app_layer_entry entries[] = {
     {&ping_parser, {7, 0, 0, 0}},
     {&chat_parser, {25, 0, 0, 0}},
+    {&tun_parser, {0, 0, 0, 0}},
 };
 
 static void on_record(void *ctx, const struct flow *f, enum app_record type, const void *record,
@@ -375,6 +404,23 @@ static void test_udp_datagrams(void **state)
     env_free(e);
 }
 
+static void test_tunnel_redetects_inner_protocol(void **state)
+{
+    (void)state;
+    struct env *e = env_new(0, 1080, 6);
+    handshake(e);
+    tcp(e, TS, TCP_ACK | TCP_PSH, "TUN mail.example\n");
+    assert_int_equal(e->f.app_proto, APP_PROTO_HTTP);
+    tcp(e, TC, TCP_ACK | TCP_PSH, "OK\n220 mail ready\r\n"); /* reply and banner together */
+    assert_int_equal(e->f.app_proto, APP_PROTO_SMTP);
+    assert_int_equal(ctr(e, "redetections"), 1);
+    tcp(e, TS, TCP_ACK | TCP_PSH, "HELO me\r\n");
+    assert_string_equal(g_seen.bytes[0][TC], "220 mail ready\r\n");
+    assert_string_equal(g_seen.bytes[0][TS], "HELO me\r\n");
+    env_free(e);
+    assert_int_equal(g_seen.flow_ends, 1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -386,6 +432,7 @@ int main(void)
         cmocka_unit_test(test_parser_error_ends_inspection),
         cmocka_unit_test(test_parser_memcap),
         cmocka_unit_test(test_udp_datagrams),
+        cmocka_unit_test(test_tunnel_redetects_inner_protocol),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

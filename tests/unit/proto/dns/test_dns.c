@@ -390,6 +390,24 @@ static void test_probe_netbios_is_not_dns(void **state)
     assert_int_equal(dns_udp_parser.probe(FLOW_TOSERVER, msg, sizeof(msg)), APP_PROBE_YES);
 }
 
+/* mDNS: a response with no question (RFC 6762 §6) is DNS, its first record
+ * standing in for the question; a query with no question is not. */
+static void test_probe_mdns_answer_only(void **state)
+{
+    (void)state;
+    static const uint8_t resp[] = {
+        0x00, 0x00, 0x84, 0x00, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, /* header */
+        0x05, 'h',  'o',  's',  't',  't',  0x05, 'l',  'o',  'c',  'a',  'l',  0x00, 0x00,
+        0x01, 0x80, 0x01, 0x00, 0x00, 0x00, 0x78, 0x00, 0x04, 10,   0,    0,    1};
+    assert_int_equal(dns_udp_parser.probe(FLOW_TOCLIENT, resp, sizeof(resp)), APP_PROBE_YES);
+    /* rdlength running past the datagram */
+    assert_int_equal(dns_udp_parser.probe(FLOW_TOCLIENT, resp, sizeof(resp) - 1), APP_PROBE_NO);
+    uint8_t query[sizeof(resp)];
+    memcpy(query, resp, sizeof(resp));
+    query[2] = 0x00; /* QR clear */
+    assert_int_equal(dns_udp_parser.probe(FLOW_TOSERVER, query, sizeof(query)), APP_PROBE_NO);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -409,6 +427,7 @@ int main(void)
         cmocka_unit_test(test_tx_ids),
         cmocka_unit_test(test_probe_real),
         cmocka_unit_test(test_probe_netbios_is_not_dns),
+        cmocka_unit_test(test_probe_mdns_answer_only),
     };
     int failed = cmocka_run_group_tests_name("dns_real", tests, NULL, NULL);
     failed += dns_run_hostile_tests();

@@ -43,7 +43,7 @@ static void mail_run_emit(void *ctx, enum app_record type, const void *record)
 
 static struct app_out mail_run_out(struct mail_run *r, enum flow_dir dir)
 {
-    struct app_out o = {mail_run_emit, r, 1, dir};
+    struct app_out o = {mail_run_emit, r, 1, dir, 0};
     return o;
 }
 

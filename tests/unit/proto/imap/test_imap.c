@@ -184,6 +184,34 @@ static void test_starttls(void **state)
     mail_run_fini(&r);
 }
 
+/* IDLE ends with an untagged DONE (RFC 2177 §3), not a command; a PREAUTH
+ * greeting authenticates the session (RFC 9051 §7.1.4). */
+static void test_idle_and_preauth(void **state)
+{
+    (void)state;
+    const struct mail_step steps[] = {
+        {FLOW_TOCLIENT, "* PREAUTH IMAP4rev1 server logged in as alice\r\n", 0, 0},
+        {FLOW_TOSERVER, "a1 SELECT INBOX\r\n", 0, 0},
+        {FLOW_TOCLIENT, "* 3 EXISTS\r\na1 OK [READ-WRITE] done\r\n", 0, 0},
+        {FLOW_TOSERVER, "a2 IDLE\r\n", 0, 0},
+        {FLOW_TOCLIENT, "+ idling\r\n* 4 EXISTS\r\n", 0, 0},
+        {FLOW_TOSERVER, "DONE\r\n", 0, 0},
+        {FLOW_TOCLIENT, "a2 OK IDLE terminated\r\n", 0, 0},
+        {FLOW_TOSERVER, "DONE\r\n", 0, 0}, /* no IDLE pending: not a command */
+    };
+    struct mail_run r;
+    char buf[256];
+    imap_run_init(&r, 0);
+    mail_run_steps(&r, steps, sizeof(steps) / sizeof(steps[0]));
+    assert_true(json_is_true(mail_run_get(&r, "preauth")));
+    assert_true(json_is_true(mail_run_get(&r, "auth_success")));
+    assert_string_equal(mail_run_list(&r, "mailboxes_selected", buf, sizeof(buf)), "INBOX");
+    assert_int_equal(mail_run_u64(&r, "commands"), 2);
+    assert_int_equal(r.anomaly_count, 1);
+    assert_true(mail_run_has_anomaly(&r, "command_invalid"));
+    mail_run_fini(&r);
+}
+
 /* base64("\0alice\0hunter2") and friends (RFC 4616, draft LOGIN). */
 static void test_authenticate(void **state)
 {
@@ -324,6 +352,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_capture_imaps_not_imap),
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_starttls),
+        cmocka_unit_test(test_idle_and_preauth),
         cmocka_unit_test(test_authenticate),
         cmocka_unit_test(test_login_literal_every_split),
         cmocka_unit_test(test_fetch_literal_every_split),
