@@ -28,6 +28,7 @@ struct fs_flow {
     struct tcp_stream s;
     uint32_t pos[2]; /* stream offset (from ISN+1) of the next byte out */
     int has_base[2];
+    int is_syn_base[2]; /* the base came from a SYN, not from midstream data */
 };
 
 static uint8_t fs_pat(unsigned dir, uint32_t off)
@@ -88,8 +89,15 @@ static void fs_segment(struct tcp_stream_pool *pool, struct fs_flow *f, unsigned
         uint8_t b = fs_pat(dir, off + i);
         buf[i] = (ctl & 0x04) ? (uint8_t)(b ^ 0xffu) : b;
     }
+    /* A SYN-ACK must acknowledge the other side's ISN or the data after it
+     * (at most 64 KiB back from what was delivered): else it is passed over. */
+    unsigned o = dir ^ 1u;
+    if ((flags & 0x12) == 0x12 && f->has_base[o] && f->is_syn_base[o] &&
+        (uint32_t)(f->pos[o] - ackoff) > 0xffffu)
+        return;
     if (!(flags & 0x04) && !f->has_base[dir] && ((flags & 0x02) || len > 0)) {
         f->has_base[dir] = 1;
+        f->is_syn_base[dir] = (flags & 0x02) != 0;
         f->pos[dir] = off;
     }
     struct packet p;
