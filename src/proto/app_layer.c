@@ -94,7 +94,6 @@ struct app_layer {
     void *ctx;
     struct pool *sessions;
     struct tcp_stream_pool *streams;
-    size_t parser_bytes; /* sum of the sessions' state_bytes */
     uint64_t counters[AL_COUNTER_COUNT];
 };
 
@@ -165,6 +164,21 @@ static void app_call_init(struct app_call *call, struct app_layer *al, struct fl
     call->f = f;
 }
 
+/* Bytes of parser state and probe buffers held now: the sum the cap holds. */
+static uint64_t app_parser_bytes(const struct app_layer *al)
+{
+    return al->counters[AL_PARSER_MEMORY_USED];
+}
+
+/* The one place the sum changes (add and drop, as a swap would underflow). */
+static void app_parser_bytes_change(struct app_layer *al, size_t add, size_t drop)
+{
+    uint64_t *used = &al->counters[AL_PARSER_MEMORY_USED];
+    *used = *used - drop + add;
+    if (*used > al->counters[AL_PARSER_MEMORY_MAX])
+        al->counters[AL_PARSER_MEMORY_MAX] = *used;
+}
+
 /* Parser state is heap the parsers size themselves (state_mem); the app
  * layer keeps the sum of what each reported last and holds it under
  * parser_memcap. Asked after every call that may have grown it. */
@@ -173,28 +187,21 @@ static void app_state_account(struct app_layer *al, struct app_session *s)
     size_t now = s->state && s->parser->state_mem ? s->parser->state_mem(s->state) : 0;
     if (now > UINT32_MAX)
         now = UINT32_MAX;
-    al->parser_bytes = al->parser_bytes - s->state_bytes + now;
+    app_parser_bytes_change(al, now, s->state_bytes);
     s->state_bytes = (uint32_t)now;
-    al->counters[AL_PARSER_MEMORY_USED] = al->parser_bytes;
-    if (al->parser_bytes > al->counters[AL_PARSER_MEMORY_MAX])
-        al->counters[AL_PARSER_MEMORY_MAX] = al->parser_bytes;
 }
 
 /* Probe buffers count as parser state: they are what a flow costs while
  * its protocol is not known yet. */
 static struct app_probe_buf *app_probe_alloc(struct app_layer *al)
 {
-    if (al->parser_bytes >= al->cfg.parser_memcap) {
+    if (app_parser_bytes(al) >= al->cfg.parser_memcap) {
         al->counters[AL_PARSER_MEMCAP]++;
         return NULL;
     }
     struct app_probe_buf *pb = calloc(1, sizeof(*pb));
-    if (pb) {
-        al->parser_bytes += sizeof(*pb);
-        al->counters[AL_PARSER_MEMORY_USED] = al->parser_bytes;
-        if (al->parser_bytes > al->counters[AL_PARSER_MEMORY_MAX])
-            al->counters[AL_PARSER_MEMORY_MAX] = al->parser_bytes;
-    }
+    if (pb)
+        app_parser_bytes_change(al, sizeof(*pb), 0);
     return pb;
 }
 
@@ -202,8 +209,7 @@ static void app_probe_free(struct app_layer *al, struct app_probe_buf *pb)
 {
     if (!pb)
         return;
-    al->parser_bytes -= sizeof(*pb);
-    al->counters[AL_PARSER_MEMORY_USED] = al->parser_bytes;
+    app_parser_bytes_change(al, 0, sizeof(*pb));
     free(pb);
 }
 
@@ -261,7 +267,7 @@ static void app_state_check(struct app_call *call, struct app_session *s)
 {
     struct app_layer *al = call->al;
     app_state_account(al, s);
-    if (al->parser_bytes <= al->cfg.parser_memcap)
+    if (app_parser_bytes(al) <= al->cfg.parser_memcap)
         return;
     al->counters[AL_PARSER_MEMCAP]++;
     if (s->parser->flow_end)
@@ -341,7 +347,7 @@ static void app_select(struct app_call *call, struct app_session *s, const struc
     call->f->app_proto = (uint8_t)p->proto;
     if (p->proto >= APP_PROTO_DNS && p->proto <= APP_PROTO_SOCKS)
         al->counters[AL_DETECTED_DNS + (p->proto - APP_PROTO_DNS)]++;
-    if (al->parser_bytes >= al->cfg.parser_memcap) {
+    if (app_parser_bytes(al) >= al->cfg.parser_memcap) {
         al->counters[AL_PARSER_MEMCAP]++;
         s->flags |= SESS_IS_DONE;
         return;
