@@ -6,6 +6,7 @@
  */
 #include "cli/app_events.h"
 
+#include "detect/intel_alert_eve.h"
 #include "flow/app_proto.h"
 #include "output/eve_flow.h"
 #include "proto/dns/dns_eve.h"
@@ -13,10 +14,12 @@
 #include "proto/dns/dns_record.h"
 #include "proto/file/fileinfo.h"
 #include "proto/file/fileinfo_eve.h"
+#include "proto/ftp/ftp_parser.h"
 #include "proto/http/http_eve.h"
 #include "proto/http/http_parser.h"
 #include "proto/imap/imap_eve.h"
 #include "proto/imap/imap_parser.h"
+#include "proto/mysql/mysql_parser.h"
 #include "proto/pop3/pop3_eve.h"
 #include "proto/pop3/pop3_parser.h"
 #include "proto/quic/quic_eve.h"
@@ -34,7 +37,8 @@ static const struct app_layer_entry app_events_entries[] = {
     {&imap_parser, {143, 0, 0, 0}},         {&pop3_parser, {110, 0, 0, 0}},
     {&tls_parser, {443, 8443, 993, 995}},   {&quic_parser, {443, 0, 0, 0}},
     {&smtp_parser, {25, 587, 2525, 0}},     {&http_parser, {80, 8080, 8000, 3128}},
-    {&socks_parser, {1080, 9050, 0, 0}},
+    {&socks_parser, {1080, 9050, 0, 0}},    {&ftp_parser, {21, 0, 0, 0}},
+    {&mysql_parser, {3306, 0, 0, 0}},
     /* @entries: one line per parser, with its port hints */
 };
 
@@ -90,55 +94,86 @@ static int app_events_dns(struct json_buf *b, struct eve_sink *sink, const struc
     return n;
 }
 
-int app_events_write(struct json_buf *b, struct eve_sink *sink, const struct flow *f,
-                     enum app_record type, const void *record, enum flow_dir dir, uint64_t ts_us)
+/* Suricata's event name and the direction its src/dest are written in. */
+static const char *app_events_name(enum app_record type, const void *record, enum flow_dir *dir)
 {
     switch (type) {
     case APP_RECORD_DNS:
-        return app_events_dns(b, sink, f, record, dir, ts_us);
+        return "dns";
     case APP_RECORD_TLS: /* Suricata writes the client as src */
-        app_events_open(b, f, "tls", FLOW_TOSERVER, ts_us);
-        tls_eve_format(b, record);
-        return app_events_close(b, sink);
+        *dir = FLOW_TOSERVER;
+        return "tls";
     case APP_RECORD_QUIC: /* one per connection: the client is the source */
-        app_events_open(b, f, "quic", FLOW_TOSERVER, ts_us);
-        quic_eve_format(b, record);
-        return app_events_close(b, sink);
+        *dir = FLOW_TOSERVER;
+        return "quic";
     case APP_RECORD_SMTP: /* one per mail transaction: the client is the source */
-        app_events_open(b, f, "smtp", FLOW_TOSERVER, ts_us);
-        smtp_eve_format(b, record);
-        return app_events_close(b, sink);
+        *dir = FLOW_TOSERVER;
+        return "smtp";
     case APP_RECORD_HTTP: /* one per transaction: the client is the source, as in Suricata */
-        app_events_open(b, f, "http", FLOW_TOSERVER, ts_us);
+        *dir = FLOW_TOSERVER;
+        return "http";
+    case APP_RECORD_FILEINFO: /* the sender of the file is the source */
+        *dir = ((const struct fileinfo_record *)record)->dir;
+        return "fileinfo";
+    case APP_RECORD_SOCKS: /* one per handshake: the client is the source */
+        *dir = FLOW_TOSERVER;
+        return "socks";
+    /* Session summaries, written at the end: the client is the source. */
+    case APP_RECORD_IMAP:
+        *dir = FLOW_TOSERVER;
+        return "imap";
+    case APP_RECORD_POP3:
+        *dir = FLOW_TOSERVER;
+        return "pop3";
+    case APP_RECORD_ANOMALY:
+        *dir = ((const struct app_anomaly *)record)->dir;
+        return "anomaly";
+    /* @names: one case per record type */
+    default:
+        return NULL; /* a record type whose writer is not wired yet */
+    }
+}
+
+/* The event's own fields after the common header: one object per protocol,
+ * as Suricata nests them. An alert about the event carries the same. */
+static void app_events_body(struct json_buf *b, enum app_record type, const void *record)
+{
+    switch (type) {
+    case APP_RECORD_DNS:
+        dns_eve_format(b, record);
+        break;
+    case APP_RECORD_TLS:
+        tls_eve_format(b, record);
+        break;
+    case APP_RECORD_QUIC:
+        quic_eve_format(b, record);
+        break;
+    case APP_RECORD_SMTP:
+        smtp_eve_format(b, record);
+        break;
+    case APP_RECORD_HTTP:
         json_buf_u64(b, "tx_id", ((const struct http_record *)record)->tx_id);
         http_eve_format(b, record);
-        return app_events_close(b, sink);
-    case APP_RECORD_FILEINFO: { /* the sender of the file is the source */
+        break;
+    case APP_RECORD_FILEINFO: {
         const struct fileinfo_record *r = record;
-        app_events_open(b, f, "fileinfo", r->dir, ts_us);
         if (r->parent && r->parent_type == APP_RECORD_HTTP)
             http_eve_format(b, r->parent);
         json_buf_string(b, "app_proto", app_anomaly_proto(r->proto));
         fileinfo_eve_format(b, r);
-        return app_events_close(b, sink);
+        break;
     }
-    case APP_RECORD_SOCKS: /* one per handshake: the client is the source */
-        app_events_open(b, f, "socks", FLOW_TOSERVER, ts_us);
+    case APP_RECORD_SOCKS:
         socks_eve_format(b, record);
-        return app_events_close(b, sink);
-    /* @cases: one case per record type */
-    /* Session summaries, written at the end: the client is the source. */
+        break;
     case APP_RECORD_IMAP:
-        app_events_open(b, f, "imap", FLOW_TOSERVER, ts_us);
         imap_eve_format(b, record);
-        return app_events_close(b, sink);
+        break;
     case APP_RECORD_POP3:
-        app_events_open(b, f, "pop3", FLOW_TOSERVER, ts_us);
         pop3_eve_format(b, record);
-        return app_events_close(b, sink);
+        break;
     case APP_RECORD_ANOMALY: {
         const struct app_anomaly *a = record;
-        app_events_open(b, f, "anomaly", a->dir, ts_us);
         json_buf_string(b, "app_proto", app_anomaly_proto(a->proto));
         json_buf_open_object(b, "anomaly");
         json_buf_string(b, "app_proto", app_anomaly_proto(a->proto));
@@ -146,9 +181,44 @@ int app_events_write(struct json_buf *b, struct eve_sink *sink, const struct flo
         json_buf_string(b, "event", a->event);
         json_buf_string(b, "layer", "proto_parser");
         json_buf_close_object(b);
-        return app_events_close(b, sink);
+        break;
     }
+    /* @bodies: one case per record type */
     default:
-        return 0; /* a record type whose writer is not wired yet */
+        break;
     }
+}
+
+int app_events_write(struct json_buf *b, struct eve_sink *sink, const struct flow *f,
+                     enum app_record type, const void *record, enum flow_dir dir, uint64_t ts_us)
+{
+    if (type == APP_RECORD_DNS)
+        return app_events_dns(b, sink, f, record, dir, ts_us);
+    const char *name = app_events_name(type, record, &dir);
+    if (!name)
+        return 0;
+    app_events_open(b, f, name, dir, ts_us);
+    app_events_body(b, type, record);
+    return app_events_close(b, sink);
+}
+
+int app_events_write_alerts(struct json_buf *b, struct eve_sink *sink, const struct flow *f,
+                            enum app_record type, const void *record, enum flow_dir dir,
+                            uint64_t ts_us, const struct intel_hit *hits, size_t n)
+{
+    int written = 0;
+    const char *name = record ? app_events_name(type, record, &dir) : NULL;
+    for (size_t i = 0; i < n; i++) {
+        app_events_open(b, f, "alert", dir, ts_us);
+        intel_alert_eve_format(b, &hits[i]);
+        if (f->app_proto)
+            json_buf_string(b, "app_proto", app_anomaly_proto(f->app_proto));
+        if (name)
+            app_events_body(b, type, record);
+        int rc = app_events_close(b, sink);
+        if (rc < 0)
+            return rc;
+        written += rc;
+    }
+    return written;
 }

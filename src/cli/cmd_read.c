@@ -17,13 +17,15 @@
 
 #include "capture/capture.h"
 #include "cli/exit_code.h"
+#include "cli/intel_load.h"
 #include "cli/progress.h"
 #include "cli/size_arg.h"
 #include "cli/stats_report.h"
 #include "cli/worker.h"
+#include "intel/set/intel_set.h"
 #include "output/eve_sink.h"
 
-enum { READ_MAX_VIEWS = 8 };
+enum { READ_MAX_VIEWS = 10, READ_MAX_INTEL_FILES = 64 };
 
 struct read_opts {
     const char *output;
@@ -31,6 +33,8 @@ struct read_opts {
     bool is_quiet;
     int progress; /* -1 auto, 0 off, 1 on */
     struct worker_config wcfg;
+    struct intel_load_opts intel;
+    const char *intel_files[READ_MAX_INTEL_FILES];
 };
 
 static void read_usage(FILE *out)
@@ -53,7 +57,14 @@ static void read_usage(FILE *out)
           "      --stream-memcap SIZE out-of-order TCP bytes held (default 64M)\n"
           "      --app-memcap SIZE    protocol parser state (default 64M)\n"
           "      --flows-only         track flows only: no TCP reassembly, no protocol\n"
-          "                           parsers, only flow events\n"
+          "                           parsers, only flow events (and flow alerts)\n"
+          "      --intel FILE         also match the indicators in FILE (STIX bundle,\n"
+          "                           MISP event or feed, CSV list) for this run only;\n"
+          "                           may be repeated\n"
+          "      --data-dir DIR       where the intel store is (default: $HRADBA_DATA_DIR,\n"
+          "                           else ~/.local/share/hradba); its active indicators\n"
+          "                           are matched and hits written as alert events\n"
+          "      --no-intel-store     do not load the intel store\n"
           "  -h, --help               show this help\n"
           "\n"
           "exit status: 0 all input read and all events written; 2 usage error;\n"
@@ -84,7 +95,10 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
         OPT_DEFRAG_MEMCAP,
         OPT_STREAM_MEMCAP,
         OPT_APP_MEMCAP,
-        OPT_FLOWS_ONLY
+        OPT_FLOWS_ONLY,
+        OPT_INTEL,
+        OPT_DATA_DIR,
+        OPT_NO_INTEL_STORE,
     };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -97,12 +111,17 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
         {"stream-memcap", required_argument, NULL, OPT_STREAM_MEMCAP},
         {"app-memcap", required_argument, NULL, OPT_APP_MEMCAP},
         {"flows-only", no_argument, NULL, OPT_FLOWS_ONLY},
+        {"intel", required_argument, NULL, OPT_INTEL},
+        {"data-dir", required_argument, NULL, OPT_DATA_DIR},
+        {"no-intel-store", no_argument, NULL, OPT_NO_INTEL_STORE},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof(*o));
     o->progress = -1;
     worker_config_default(&o->wcfg);
+    o->intel.use_store = true;
+    o->intel.files = o->intel_files;
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -140,6 +159,19 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
             break;
         case OPT_FLOWS_ONLY:
             o->wcfg.is_flows_only = true;
+            break;
+        case OPT_INTEL:
+            if (o->intel.n_files == READ_MAX_INTEL_FILES) {
+                fprintf(stderr, "hradba read: at most %d --intel files\n", READ_MAX_INTEL_FILES);
+                return EXIT_CODE_USAGE;
+            }
+            o->intel_files[o->intel.n_files++] = optarg;
+            break;
+        case OPT_DATA_DIR:
+            o->intel.data_dir = optarg;
+            break;
+        case OPT_NO_INTEL_STORE:
+            o->intel.use_store = false;
             break;
         case 'h':
             read_usage(stdout);
@@ -212,6 +244,12 @@ int cmd_read(int argc, char **argv)
     struct eve_sink *sink = NULL;
     struct worker *w = NULL;
     struct capture_set *cs = NULL;
+    struct intel_set *intel = NULL;
+    o.intel.is_quiet = o.is_quiet;
+    rc = intel_load(&o.intel, &intel);
+    if (rc != 0)
+        return rc;
+    o.wcfg.intel = intel;
     rc = EXIT_CODE_FATAL;
 
     sink = eve_sink_open(o.output);
@@ -248,7 +286,9 @@ int cmd_read(int argc, char **argv)
     struct counter_view views[READ_MAX_VIEWS];
     size_t nv = 0;
     views[nv++] = capture_set_counters(cs);
-    nv += worker_counter_views(w, views + nv, READ_MAX_VIEWS - nv);
+    nv += worker_counter_views(w, views + nv, READ_MAX_VIEWS - nv - 1);
+    if (intel)
+        views[nv++] = intel_set_counters(intel);
     struct stats_run run = {.exit_code = rc};
     stats_run_measure(&run, pr.start_ns, progress_now_ns());
     if (!o.is_quiet)
@@ -264,6 +304,7 @@ int cmd_read(int argc, char **argv)
 done:
     capture_set_close(cs);
     worker_free(w);
+    intel_set_free(intel);
     if (sink) {
         int close_rc = eve_sink_close(sink);
         if (close_rc != 0 && rc == EXIT_CODE_OK)

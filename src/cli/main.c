@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cli/cmd_intel.h"
 #include "cli/cmd_read.h"
 #include "cli/exit_code.h"
 
@@ -17,6 +18,7 @@ struct command {
 
 static const struct command commands[] = {
     {"read", cmd_read, "read capture files and write EVE JSON events"},
+    {"intel", cmd_intel, "import, list and expire threat intelligence indicators"},
 };
 
 static void main_usage(FILE *out)

@@ -5,6 +5,8 @@
 #include <string.h>
 
 #include "cli/app_events.h"
+#include "detect/intel_detect.h"
+#include "detect/intel_observe.h"
 #include "output/eve_flow.h"
 #include "output/eve_sink.h"
 #include "output/json_buf.h"
@@ -19,7 +21,8 @@
     X(WORKER_TIME_BACKWARDS, "packets.time_backwards")                                             \
     X(WORKER_TIME_REWINDS, "packets.time_rewinds")                                                 \
     X(WORKER_EVENTS, "events")                                                                     \
-    X(WORKER_EVENTS_FAILED, "events.failed")
+    X(WORKER_EVENTS_FAILED, "events.failed")                                                       \
+    X(WORKER_ALERTS, "alerts")
 
 enum worker_counter { WORKER_COUNTERS(COUNTER_ENUM) WORKER_COUNTER_COUNT };
 static const char *const worker_counter_names[] = {WORKER_COUNTERS(COUNTER_NAME)};
@@ -35,6 +38,9 @@ struct worker {
     struct flow_table *flows;
     struct app_layer *app;
     struct eve_sink *sink;
+    struct intel_detect *detect; /* NULL without intel */
+    struct intel_observed observed;
+    struct intel_hit hits[INTEL_DETECT_MAX_HITS];
     struct json_buf line;
     uint64_t now_us; /* highest capture time seen: time never runs backwards here */
     uint64_t next_sweep_us;
@@ -50,6 +56,23 @@ void worker_config_default(struct worker_config *cfg)
     app_events_configure(&cfg->app);
 }
 
+static void worker_alerts(struct worker *w, const struct flow *f, enum app_record type,
+                          const void *record, enum flow_dir dir, uint64_t ts_us, size_t hits)
+{
+    if (!hits)
+        return;
+    int n = app_events_write_alerts(&w->line, w->sink, f, type, record, dir, ts_us, w->hits, hits);
+    if (n < 0) {
+        w->counters[WORKER_EVENTS_FAILED]++;
+        return;
+    }
+    w->counters[WORKER_EVENTS] += (uint64_t)n;
+    w->counters[WORKER_ALERTS] += (uint64_t)n;
+    /* The worker owns the flow table; the app layer hands flows out const
+     * only so that parsers cannot change them. */
+    ((struct flow *)f)->is_alerted = true;
+}
+
 static void worker_on_record(void *ctx, const struct flow *f, enum app_record type,
                              const void *record, enum flow_dir dir, uint64_t ts_us)
 {
@@ -59,6 +82,11 @@ static void worker_on_record(void *ctx, const struct flow *f, enum app_record ty
         w->counters[WORKER_EVENTS_FAILED]++;
     else
         w->counters[WORKER_EVENTS] += (uint64_t)n;
+    if (!w->detect)
+        return;
+    intel_observe_record(&w->observed, type, record);
+    size_t hits = intel_detect_event(w->detect, f, &w->observed, w->hits, INTEL_DETECT_MAX_HITS);
+    worker_alerts(w, f, type, record, dir, ts_us, hits);
 }
 
 static void worker_on_flow_end(void *ctx, struct flow *f)
@@ -103,8 +131,14 @@ struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink
     w->flows = flow_table_new(&cfg->flow, worker_on_flow_end, w);
     if (!w->flows)
         goto fail;
+    if (cfg->intel) {
+        w->detect = intel_detect_new(cfg->intel);
+        if (!w->detect)
+            goto fail;
+    }
     return w;
 fail:
+    flow_table_free(w->flows);
     app_layer_free(w->app);
     decoder_free(w->decoder);
     json_buf_fini(&w->line);
@@ -124,6 +158,7 @@ void worker_free(struct worker *w)
     flow_table_free(w->flows); /* ends every flow, app sessions included */
     app_layer_free(w->app);
     decoder_free(w->decoder);
+    intel_detect_free(w->detect);
     json_buf_fini(&w->line);
     free(w);
 }
@@ -163,7 +198,16 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
     case DECODE_OK:
         w->counters[WORKER_DECODED_IP]++;
         struct flow *f = flow_table_packet(w->flows, &p, &dir);
-        if (f && w->app)
+        if (!f)
+            break;
+        /* A flow's addresses are checked once, at its first packet, so
+         * the alert comes when the connection starts, not when it ends. */
+        if (w->detect && f->pkts[0] + f->pkts[1] == 1) {
+            size_t hits = intel_detect_flow(w->detect, f, w->hits, INTEL_DETECT_MAX_HITS);
+            worker_alerts(w, f, APP_RECORD_DNS /* unused without a record */, NULL, FLOW_TOSERVER,
+                          ts_us, hits);
+        }
+        if (w->app)
             app_layer_packet(w->app, f, dir, &p);
         break;
     case DECODE_NOT_IP:
@@ -180,7 +224,7 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
 
 size_t worker_counter_views(const struct worker *w, struct counter_view *out, size_t max)
 {
-    struct counter_view views[5] = {
+    struct counter_view views[6] = {
         {"packets", worker_counter_names, w->counters, WORKER_COUNTER_COUNT},
         decoder_counters(w->decoder),
         flow_table_counters(w->flows),
@@ -190,6 +234,8 @@ size_t worker_counter_views(const struct worker *w, struct counter_view *out, si
         views[n++] = app_layer_counters(w->app);
         views[n++] = app_layer_stream_counters(w->app);
     }
+    if (w->detect)
+        views[n++] = intel_detect_counters(w->detect);
     if (n > max)
         n = max;
     for (size_t i = 0; i < n; i++)

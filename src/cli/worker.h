@@ -17,12 +17,14 @@
 #include "proto/app_layer.h"
 
 struct eve_sink;
+struct intel_set;
 
 struct worker_config {
     struct decode_config decode;
     struct flow_config flow;
-    struct app_layer_config app; /* parser table filled by worker_config_default */
-    bool is_flows_only;          /* no reassembly, no protocol parsers: flow events only */
+    struct app_layer_config app;   /* parser table filled by worker_config_default */
+    bool is_flows_only;            /* no reassembly, no protocol parsers: flow events only */
+    const struct intel_set *intel; /* borrowed, outlives the worker; NULL: no intel checks */
 };
 
 void worker_config_default(struct worker_config *cfg);
@@ -41,7 +43,7 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
 void worker_flush(struct worker *w);
 
 /* Per-layer counters: index 0 "packets" (worker totals), then decoder,
- * flow, app layer and TCP reassembly. */
+ * flow, app layer, TCP reassembly and the intel check. */
 size_t worker_counter_views(const struct worker *w, struct counter_view *out, size_t max);
 uint64_t worker_packets(const struct worker *w);
 uint64_t worker_flows_active(const struct worker *w);

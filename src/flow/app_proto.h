@@ -16,12 +16,14 @@ enum app_proto {
     APP_PROTO_IMAP,
     APP_PROTO_POP3,
     APP_PROTO_SOCKS,
+    APP_PROTO_FTP,
+    APP_PROTO_MYSQL,
     APP_PROTO_FAILED, /* detection gave up: bytes are no longer inspected */
     APP_PROTO_COUNT
 };
 
 /* EVE's name: "dns", "http", "tls", "quic", "smtp", "imap", "pop3",
- * "socks", "failed"; NULL for APP_PROTO_UNKNOWN and out-of-range values. */
+ * "socks", "ftp", "mysql", "failed"; NULL for APP_PROTO_UNKNOWN and out-of-range values. */
 const char *app_proto_name(enum app_proto p);
 
 #endif

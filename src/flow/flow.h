@@ -89,6 +89,9 @@ struct flow {
      * loses one of the two; tcp_has_fin_seq says). With the fields above it
      * fills padding: struct flow stays 160 bytes on LP64. */
     uint32_t tcp_fin_seq;
+    /* An alert was written about this flow (EVE flow.alerted); set by the
+     * worker, in what was tail padding. */
+    bool is_alerted;
 };
 
 /* Lower-case names as Suricata's EVE writes them: flow.state "new",

@@ -200,7 +200,7 @@ void eve_flow_format_opts(struct json_buf *b, const struct flow *f, const struct
     json_buf_u64(b, "age", end_s > start_s ? end_s - start_s : 0);
     json_buf_string(b, "state", flow_state_name(f->state));
     json_buf_string(b, "reason", flow_end_reason_name(f->end_reason));
-    json_buf_bool(b, "alerted", false);
+    json_buf_bool(b, "alerted", f->is_alerted);
     json_buf_close_object(b);
 
     if (f->key.proto == 6)

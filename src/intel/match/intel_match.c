@@ -22,6 +22,8 @@
 
 /* At most this many values in one builder (refs must fit the pool). */
 #define BUILDER_MAX_VALUES ((size_t)1 << 30)
+/* A name of at most INTEL_MATCH_DOMAIN_MAX bytes has at most this many labels. */
+#define DOMAIN_CANDIDATES ((INTEL_MATCH_DOMAIN_MAX + 1) / 2)
 /* The key arena of the builder is addressed with 32-bit offsets. */
 #define BUILDER_MAX_SRC ((size_t)UINT32_MAX - INTEL_MATCH_VALUE_MAX - 8)
 
@@ -153,11 +155,6 @@ static int add_prefix(struct intel_match_builder *b, const struct match_ip *ip, 
     return 0;
 }
 
-static uint32_t be32(const uint8_t *p)
-{
-    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-}
-
 int intel_match_builder_add(struct intel_match_builder *b, enum intel_kind kind, const char *value,
                             size_t len, uint32_t indicator_ref)
 {
@@ -182,7 +179,7 @@ int intel_match_builder_add(struct intel_match_builder *b, enum intel_kind kind,
         if (ip.family == 4 && ip.prefix_len == 32) {
             if (grow((void **)&b->v4, &b->v4_cap, b->v4_n + 1, sizeof(*b->v4)))
                 return refuse(b, INTEL_REJECT_NOMEM);
-            uint32_t a = be32(ip.addr);
+            uint32_t a = match_be32(ip.addr);
             b->v4[b->v4_n++] = (struct match_rec){match_hash_u32(b->seed, a), a, indicator_ref};
         } else if (ip.family == 6 && ip.prefix_len == 128) {
             rc = add_keyed(b, MATCH_TAG_IPV6_EXACT, ip.addr, 16, indicator_ref);
@@ -252,6 +249,20 @@ static void count_values(struct intel_match *m)
         match_refs_of(m, &m->v4.slots[i].refw, &hit);
         s->refs += hit.count;
     }
+    for (unsigned k = 0; k < INTEL_KIND_COUNT; k++) {
+        const struct match_digest *d = &m->digest[k];
+        for (uint64_t i = 0; d->count && i <= d->mask; i++) {
+            if (d->slots[i].refw == MATCH_EMPTY)
+                continue;
+            s->values[k]++;
+            match_refs_of(m, &d->slots[i].refw, &hit);
+            s->refs += hit.count;
+        }
+        if (d->count) {
+            s->bytes_digests += (d->mask + 1) * (sizeof(*d->slots) + d->len);
+            s->bytes_filters += match_filter_bytes(&d->filter);
+        }
+    }
     for (uint64_t at = 0; at < m->keyed.arena_words;) {
         const struct match_key_rec *r = (const struct match_key_rec *)(m->keyed.arena + at);
         s->values[r->kind == MATCH_TAG_IPV6_EXACT ? INTEL_KIND_IPV6 : r->kind]++;
@@ -261,6 +272,8 @@ static void count_values(struct intel_match *m)
             for (size_t i = 0; i < r->len; i++)
                 labels += key[i] == '.';
             m->domain_labels |= (uint64_t)1 << (labels > 64 ? 63 : labels - 1);
+            if (labels > m->domain_max_labels)
+                m->domain_max_labels = labels >= 64 ? DOMAIN_CANDIDATES : labels;
         }
         match_refs_of(m, &r->refw, &hit);
         s->refs += hit.count;
@@ -283,9 +296,13 @@ static void count_values(struct intel_match *m)
     s->bytes_keyed_slots = m->keyed.count ? (m->keyed.mask + 1) * sizeof(*m->keyed.slots) : 0;
     s->bytes_keyed_arena = m->keyed.arena_words * sizeof(*m->keyed.arena);
     s->bytes_ref_lists = m->pool.len * sizeof(*m->pool.words);
+    s->bytes_filters += match_filter_bytes(&m->v4.filter) + match_prefix_cover_bytes(&m->p4) +
+                        match_prefix_cover_bytes(&m->p6);
+    for (unsigned k = 0; k < MATCH_TAG_COUNT; k++)
+        s->bytes_filters += match_filter_bytes(&m->keyed.filter[k]);
     s->bytes_total = sizeof(*m) + s->bytes_ipv4_exact + s->bytes_ipv4_prefix +
                      s->bytes_ipv6_prefix + s->bytes_keyed_slots + s->bytes_keyed_arena +
-                     s->bytes_ref_lists;
+                     s->bytes_ref_lists + s->bytes_digests + s->bytes_filters;
 }
 
 struct intel_match *intel_match_build(struct intel_match_builder *b)
@@ -299,8 +316,32 @@ struct intel_match *intel_match_build(struct intel_match_builder *b)
         goto fail;
     if (match_v4_build(&m->v4, &m->pool, b->v4, b->v4_n, &probe))
         goto fail;
-    if (match_keyed_build(&m->keyed, &m->pool, b->keyed, b->keyed_n, b->src, &probe))
+    /* Digests to the back (each part stays sorted by hash): the builder
+     * keeps every record, reordered. */
+    size_t nd = 0;
+    for (size_t i = 0; i < b->keyed_n; i++)
+        nd += match_is_digest(b->src[b->keyed[i].a + 2]);
+    if (nd) {
+        struct match_rec *tmp = malloc(nd * sizeof(*tmp));
+        if (!tmp)
+            goto fail;
+        size_t kk = 0, dd = 0;
+        for (size_t i = 0; i < b->keyed_n; i++) {
+            if (match_is_digest(b->src[b->keyed[i].a + 2]))
+                tmp[dd++] = b->keyed[i];
+            else
+                b->keyed[kk++] = b->keyed[i];
+        }
+        memcpy(b->keyed + kk, tmp, nd * sizeof(*tmp));
+        free(tmp);
+    }
+    size_t nk = b->keyed_n - nd;
+    if (match_keyed_build(&m->keyed, &m->pool, b->keyed, nk, b->src, &probe))
         goto fail;
+    for (unsigned k = 0; k < INTEL_KIND_COUNT; k++)
+        if (match_is_digest(k) &&
+            match_digest_build(&m->digest[k], &m->pool, b->keyed + nk, nd, b->src, k, &probe))
+            goto fail;
     if (match_prefix_build(&m->p4, &m->pool, b->p4, b->p4_n, 32))
         goto fail;
     if (match_prefix_build(&m->p6, &m->pool, b->p6, b->p6_n, 128))
@@ -326,6 +367,8 @@ void intel_match_free(struct intel_match *m)
         return;
     match_v4_fini(&m->v4);
     match_keyed_fini(&m->keyed);
+    for (unsigned k = 0; k < INTEL_KIND_COUNT; k++)
+        match_digest_fini(&m->digest[k]);
     match_prefix_fini(&m->p4);
     match_prefix_fini(&m->p6);
     match_pool_fini(&m->pool);
@@ -421,7 +464,10 @@ static bool found(const struct intel_match *m, const struct match_key_rec *r,
 static const struct match_key_rec *find_key(const struct intel_match *m, unsigned tag,
                                             const void *key, size_t len)
 {
-    return match_keyed_find(&m->keyed, match_hash_bytes(m->seed, tag, key, len), tag, key, len);
+    uint64_t h = match_hash_bytes(m->seed, tag, key, len);
+    if (!match_filter_maybe(&m->keyed.filter[tag], h))
+        return NULL;
+    return match_keyed_find(&m->keyed, h, tag, key, len);
 }
 
 size_t intel_match_ip(const struct intel_match *m, const uint8_t addr[16], int family,
@@ -432,12 +478,13 @@ size_t intel_match_ip(const struct intel_match *m, const uint8_t addr[16], int f
         return 0;
     size_t k = 0;
     if (family == 4 || (family == 6 && memcmp(addr, mapped, sizeof(mapped)) == 0)) {
-        uint32_t a = be32(family == 4 ? addr : addr + 12);
+        uint32_t a = match_be32(family == 4 ? addr : addr + 12);
         uint64_t h = match_hash_u32(m->seed, a);
-        /* Both structures' first cache lines load at once. */
-        match_v4_prefetch(&m->v4, h);
-        match_prefix_prefetch4(m, a);
-        const uint32_t *refw = match_v4_find(&m->v4, h, a);
+        /* Both pre-filters' lines load at once; most addresses stop there. */
+        match_filter_prefetch(&m->v4.filter, h);
+        match_prefix_cover4_prefetch(&m->p4, a);
+        const uint32_t *refw =
+            match_filter_maybe(&m->v4.filter, h) ? match_v4_find(&m->v4, h, a) : NULL;
         if (refw) {
             match_refs_of(m, refw, &hits[0]);
             hits[0].prefix_len = 32;
@@ -481,42 +528,52 @@ size_t intel_match_domain(const struct intel_match *m, const char *name, size_t 
             return 0;
         start = (size_t)(dot - name) + 1;
     }
-    char buf[INTEL_MATCH_DOMAIN_MAX];
-    uint8_t label_at[INTEL_MATCH_DOMAIN_MAX + 1]; /* where each label starts */
-    size_t n = len - start, labels = 1;
-    label_at[0] = 0;
-    for (size_t i = 0; i < n; i++) {
-        char c = lower(name[start + i]);
-        buf[i] = c;
-        if (c == '.' && i + 1 < n)
-            label_at[labels++] = (uint8_t)(i + 1);
+    /* Candidate suffixes start at the name's start and after each dot (not
+     * after a final one); the j-th from the right has j labels. Only as many
+     * are taken as the longest domain value has labels, so the scan stops
+     * early on long names, and only that tail is lower-cased. */
+    size_t n = len - start, labels = 0, lim = n - 1; /* a final dot starts nothing */
+    if (n == 0)
+        return 0;
+    uint8_t label_at[DOMAIN_CANDIDATES + 1];
+    while (labels < m->domain_max_labels) {
+        const char *dot = lim ? memrchr(name + start, '.', lim) : NULL;
+        if (!dot) {
+            label_at[labels++] = 0;
+            break;
+        }
+        label_at[labels++] = (uint8_t)(dot - (name + start) + 1);
+        lim = (size_t)(dot - (name + start));
     }
-    /* Hash every candidate suffix and start loading its slot, so the
-     * table's cache misses overlap instead of following one another. */
-    uint64_t hash[16];
-    size_t k = 0, cand = 0;
-    for (size_t l = 0; l < labels; l++) {
-        size_t left = labels - l; /* labels in this suffix */
+    char buf[INTEL_MATCH_DOMAIN_MAX];
+    for (size_t i = label_at[labels - 1]; i < n; i++)
+        buf[i] = lower(name[start + i]);
+    /* Hash every candidate suffix and load its filter line; then load the
+     * slots of those the filter passes; then probe. The cache misses of one
+     * stage overlap instead of following one another. */
+    uint64_t hash[DOMAIN_CANDIDATES];
+    uint8_t at[DOMAIN_CANDIDATES];
+    size_t k = 0, cand = 0, pass = 0;
+    for (size_t left = labels; left > 0; left--) { /* left: labels in the suffix */
         if (!(m->domain_labels & (uint64_t)1 << (left > 64 ? 63 : left - 1)))
             continue;
-        size_t pos = label_at[l];
-        if (cand < 16) {
-            hash[cand] = match_hash_bytes(m->seed, INTEL_KIND_DOMAIN, buf + pos, n - pos);
-            match_keyed_prefetch(&m->keyed, hash[cand]);
-            cand++;
+        size_t pos = label_at[left - 1];
+        hash[cand] = match_hash_bytes(m->seed, INTEL_KIND_DOMAIN, buf + pos, n - pos);
+        at[cand] = (uint8_t)pos;
+        match_filter_prefetch(&m->keyed.filter[INTEL_KIND_DOMAIN], hash[cand]);
+        cand++;
+    }
+    for (size_t c = 0; c < cand; c++) {
+        if (match_filter_maybe(&m->keyed.filter[INTEL_KIND_DOMAIN], hash[c])) {
+            match_keyed_prefetch(&m->keyed, hash[c]);
+            hash[pass] = hash[c];
+            at[pass++] = at[c];
         }
     }
-    cand = 0;
-    for (size_t l = 0; l < labels; l++) {
-        size_t left = labels - l;
-        if (!(m->domain_labels & (uint64_t)1 << (left > 64 ? 63 : left - 1)))
-            continue;
-        size_t pos = label_at[l];
-        uint64_t h = cand < 16 ? hash[cand]
-                               : match_hash_bytes(m->seed, INTEL_KIND_DOMAIN, buf + pos, n - pos);
-        cand++;
+    for (size_t c = 0; c < pass; c++) {
+        size_t pos = at[c];
         const struct match_key_rec *r =
-            match_keyed_find(&m->keyed, h, INTEL_KIND_DOMAIN, buf + pos, n - pos);
+            match_keyed_find(&m->keyed, hash[c], INTEL_KIND_DOMAIN, buf + pos, n - pos);
         if (found(m, r, &hits[k])) {
             hits[k].suffix_off = (uint16_t)(start + pos);
             if (++k == max_hits)
@@ -547,7 +604,15 @@ bool intel_match_hash_bin(const struct intel_match *m, enum intel_kind kind, con
     size_t want = match_norm_hash_len(kind);
     if (want == 0 || len != want || m->stats.values[kind] == 0)
         return false;
-    return found(m, find_key(m, kind, bytes, len), hit);
+    const struct match_digest *d = &m->digest[kind];
+    uint64_t h = match_hash_bytes(m->seed, kind, bytes, len);
+    if (!match_filter_maybe(&d->filter, h))
+        return false;
+    const uint32_t *refw = match_digest_find(d, h, bytes);
+    if (!refw)
+        return false;
+    match_refs_of(m, refw, hit);
+    return true;
 }
 
 bool intel_match_hash(const struct intel_match *m, enum intel_kind kind, const char *hex,

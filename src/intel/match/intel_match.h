@@ -136,6 +136,31 @@ bool intel_match_hash_bin(const struct intel_match *m, enum intel_kind kind, con
 bool intel_match_string(const struct intel_match *m, enum intel_kind kind, const char *s,
                         size_t len, struct intel_match_hit *hit);
 
+/* ---- burst lookups (any thread; no allocation, no lock, no write) ----
+ *
+ * The same answers as the single lookups above, for n keys at once. Each
+ * step (hash, pre-filter line, table slot, record) is taken for every key of
+ * a burst before the next step, with the cache lines of the next step
+ * requested ahead, so the memory latencies of the keys overlap instead of
+ * adding up. Worth it from a few keys: a worker checks the addresses of a
+ * burst of packets, flows or events. Keys go in bursts of INTEL_MATCH_BURST
+ * internally; n is not limited. */
+enum { INTEL_MATCH_BURST = 32 };
+
+/* addrs[i] and families[i] as in intel_match_ip. The hits of key i go to
+ * hits[i * max_hits ...] (longest prefix first, as intel_match_ip), their
+ * number to counts[i]. Returns the number of keys with at least one hit. */
+size_t intel_match_ip_batch(const struct intel_match *m, const uint8_t *const *addrs,
+                            const int *families, size_t n, struct intel_match_hit *hits,
+                            size_t max_hits, size_t *counts);
+
+/* digests[i]: len raw digest bytes of `kind` (as intel_match_hash_bin).
+ * hits[i] gets the match of key i, or count 0 and refs NULL when it has none.
+ * Returns the number of keys with a match. */
+size_t intel_match_hash_bin_batch(const struct intel_match *m, enum intel_kind kind,
+                                  const uint8_t *const *digests, size_t len, size_t n,
+                                  struct intel_match_hit *hits);
+
 struct intel_match_stats {
     uint64_t values[INTEL_KIND_COUNT]; /* distinct values per kind */
     uint64_t ipv4_prefixes;            /* of values[IPV4]: shorter than /32 */
@@ -144,11 +169,13 @@ struct intel_match_stats {
     uint64_t bytes_ipv4_exact;         /* /32 hash table */
     uint64_t bytes_ipv4_prefix;        /* interval index, bounds, prefix nodes */
     uint64_t bytes_ipv6_prefix;
-    uint64_t bytes_keyed_slots; /* hash table of every other value */
+    uint64_t bytes_keyed_slots; /* hash table of every other value but digests */
     uint64_t bytes_keyed_arena; /* their keys and inline refs */
     uint64_t bytes_ref_lists;   /* values with several refs */
     uint64_t bytes_total;       /* all of the above and the header */
     uint32_t max_probe;         /* longest probe sequence, in slots */
+    uint64_t bytes_filters;     /* pre-filters (Bloom filters, cover maps); in bytes_total */
+    uint64_t bytes_digests;     /* MD5/SHA-1/SHA-256/JA3/JA3S tables; in bytes_total */
 };
 void intel_match_stats(const struct intel_match *m, struct intel_match_stats *out);
 

@@ -46,8 +46,17 @@ static inline uint64_t match_hash_bytes(uint64_t seed, unsigned tag, const void 
         len -= 8;
     }
     if (len) {
-        uint64_t w = 0;
-        memcpy(&w, s, len);
+        /* The last 1..7 bytes as one word, from at most two overlapping
+         * loads (not a byte-wise copy, which stalls the load after it). */
+        uint64_t w;
+        if (len >= 4) {
+            uint32_t lo, hi;
+            memcpy(&lo, s, 4);
+            memcpy(&hi, s + len - 4, 4);
+            w = (uint64_t)hi << 32 | lo;
+        } else {
+            w = (uint64_t)s[0] | (uint64_t)s[len / 2] << 8 | (uint64_t)s[len - 1] << 16;
+        }
         h = match_hash_round(h, w ^ ((uint64_t)len << 56));
     }
     return match_hash_fmix(h);

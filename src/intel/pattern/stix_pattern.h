@@ -104,6 +104,11 @@ enum stix_atom_kind {
     STIX_ATOM_X509_SUBJECT,
     STIX_ATOM_X509_ISSUER,
     STIX_ATOM_PORT, /* network-traffic:src_port / dst_port; value in .port */
+    /* TLS client/server fingerprints on the custom observable x-tls-fingerprint
+     * (no standard STIX object exists; docs/intel.md, "JA3 and JA4"). */
+    STIX_ATOM_JA3,  /* x-tls-fingerprint:ja3, 32 hex digits, lower-cased */
+    STIX_ATOM_JA3S, /* x-tls-fingerprint:ja3s, 32 hex digits, lower-cased */
+    STIX_ATOM_JA4,  /* x-tls-fingerprint:ja4, as given */
 };
 
 /* Which end of a network-traffic object an address/port atom names. */

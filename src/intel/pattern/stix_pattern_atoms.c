@@ -3,6 +3,7 @@
  * them) without qualifiers whose comparisons are joined only by OR, each an
  * equality (or ISSUBSET for CIDR) on a property the sensor sees. Its atoms
  * are normalised (lower-case hex digests and domains, parsed addresses).
+ * JA3/JA3S/JA4 use the custom observable x-tls-fingerprint (docs/intel.md).
  */
 #include <errno.h>
 #include <string.h>
@@ -13,6 +14,22 @@ static bool key_is(const struct sp_step *st, const char *name)
 {
     return st->kind == SP_STEP_KEY && st->key_len == strlen(name) &&
            memcmp(st->key, name, st->key_len) == 0;
+}
+
+/* Lower-cases v[0..len) in place; true when it is 32 hex digits (a JA3 or
+ * JA3S fingerprint is the MD5 of its string). */
+static bool lower_hex32(char *v, size_t len)
+{
+    if (len != 32)
+        return false;
+    for (size_t k = 0; k < len; k++) {
+        char ch = v[k];
+        if (ch >= 'A' && ch <= 'F')
+            v[k] = (char)(ch - 'A' + 'a');
+        else if (!((ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f')))
+            return false;
+    }
+    return true;
 }
 
 /* Counts comparisons under an OR-only tree; -1 when not OR-only. */
@@ -107,6 +124,14 @@ static bool classify(struct stix_pattern *p, const struct sp_comparison *c,
         a->kind = STIX_ATOM_X509_SUBJECT;
     } else if (!strcmp(t, "x509-certificate") && n == 1 && key_is(s, "issuer")) {
         a->kind = STIX_ATOM_X509_ISSUER;
+    } else if (!strcmp(t, "x-tls-fingerprint") && n == 1 && key_is(s, "ja3")) {
+        a->kind = STIX_ATOM_JA3;
+    } else if (!strcmp(t, "x-tls-fingerprint") && n == 1 && key_is(s, "ja3s")) {
+        a->kind = STIX_ATOM_JA3S;
+    } else if (!strcmp(t, "x-tls-fingerprint") && n == 1 && key_is(s, "ja4")) {
+        if (c->lit.len == 0)
+            return false;
+        a->kind = STIX_ATOM_JA4;
     } else {
         return false;
     }
@@ -145,7 +170,12 @@ static bool classify(struct stix_pattern *p, const struct sp_comparison *c,
         char *v = sp_arena_strdup(&p->arena, c->lit.s, len);
         if (!v)
             return false;
-        if (a->kind == STIX_ATOM_DOMAIN) {
+        if (a->kind == STIX_ATOM_JA3 || a->kind == STIX_ATOM_JA3S) {
+            /* An MD5 in hex: anything else can never equal a computed value,
+             * so it stays with the evaluator. */
+            if (!lower_hex32(v, len))
+                return false;
+        } else if (a->kind == STIX_ATOM_DOMAIN) {
             for (size_t k = 0; k < len; k++)
                 if (v[k] >= 'A' && v[k] <= 'Z')
                     v[k] = (char)(v[k] - 'A' + 'a');

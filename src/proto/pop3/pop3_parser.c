@@ -284,6 +284,10 @@ static void pop3_parser_command(struct pop3_state *st, const struct mail_line_vi
     st->is_sasl = false;
     if (cmd == POP3_CMD_UNKNOWN)
         pop3_parser_anomaly(st, out, FLOW_TOSERVER, POP3_ANOMALY_COMMAND_UNKNOWN);
+    /* The server greets before the client speaks (RFC 1939 §4): a command
+     * with no greeting before it means the capture began mid-session, and
+     * the next status line answers this command, not a greeting. */
+    st->is_greeted = true;
     st->commands++;
     if (st->pending_count == POP3_PENDING_MAX) {
         pop3_parser_anomaly(st, out, FLOW_TOSERVER, POP3_ANOMALY_TOO_MANY_PENDING);
@@ -415,11 +419,17 @@ static enum app_result pop3_parser_response(struct pop3_state *st, const struct 
         if (has_pending && st->pending[0] == POP3_CMD_AUTH &&
             mail_line_starts_ci(v->p, v->len, "+"))
             return APP_OK;
-        pop3_parser_anomaly(st, out, FLOW_TOCLIENT, POP3_ANOMALY_RESPONSE_INVALID);
+        /* Before the first command, lines that are no status lines are the
+         * rest of a multi-line answer the capture began inside of. */
+        if (st->commands > 0)
+            pop3_parser_anomaly(st, out, FLOW_TOCLIENT, POP3_ANOMALY_RESPONSE_INVALID);
         return APP_OK;
     }
     if (!st->is_greeted) {
-        st->is_greeted = true; /* the greeting answers no command */
+        /* The greeting answers no command; mid-session, before the first
+         * command, it is the answer to one sent before the capture began,
+         * which is no different here. */
+        st->is_greeted = true;
         return APP_OK;
     }
     if (!has_pending) {

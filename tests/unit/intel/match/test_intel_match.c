@@ -420,8 +420,12 @@ static void random_ip(char *out, enum intel_kind *kind, bool with_len)
 {
     if (rnd() % 4) {
         *kind = INTEL_KIND_IPV4;
-        int n = sprintf(out, "%u.%u.%u.%u", (unsigned)(rnd() % 3 + 10), (unsigned)(rnd() % 4),
-                        (unsigned)(rnd() % 256), (unsigned)(rnd() % 256));
+        /* mostly a small pool (values nest and collide), sometimes anywhere
+         * (bounds spread over the CIDR buckets) */
+        bool anywhere = rnd() % 8 == 0;
+        int n = sprintf(out, "%u.%u.%u.%u", (unsigned)(anywhere ? rnd() % 256 : rnd() % 3 + 10),
+                        (unsigned)(anywhere ? rnd() % 256 : rnd() % 4), (unsigned)(rnd() % 256),
+                        (unsigned)(rnd() % 256));
         if (with_len)
             sprintf(out + n, "/%u", (unsigned)(rnd() % 33));
     } else {
@@ -516,6 +520,236 @@ static void test_random_against_naive(void **state)
     naive_free(&nv);
 }
 
+/* ---- batch lookups agree with single ones ---- */
+
+static bool same_hits(const struct intel_match_hit *a, const struct intel_match_hit *b, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (a[i].refs != b[i].refs || a[i].count != b[i].count ||
+            a[i].prefix_len != b[i].prefix_len || a[i].suffix_off != b[i].suffix_off)
+            return false;
+    return true;
+}
+
+static size_t check_ip_batch(const struct intel_match *m, const uint8_t *const *addrs,
+                             const int *families, size_t n, size_t max_hits)
+{
+    struct intel_match_hit *hits = calloc(n * max_hits, sizeof(*hits));
+    size_t *counts = calloc(n, sizeof(*counts));
+    struct intel_match_hit one[130];
+    assert_non_null(hits);
+    assert_non_null(counts);
+    size_t matched = intel_match_ip_batch(m, addrs, families, n, hits, max_hits, counts), want = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t c = addrs[i] ? intel_match_ip(m, addrs[i], families[i], one, max_hits) : 0;
+        assert_int_equal(counts[i], c);
+        assert_true(same_hits(hits + i * max_hits, one, c));
+        want += c > 0;
+    }
+    assert_int_equal(matched, want);
+    free(hits);
+    free(counts);
+    return matched;
+}
+
+static size_t check_hash_batch(const struct intel_match *m, enum intel_kind kind,
+                               const uint8_t *const *digests, size_t len, size_t n)
+{
+    struct intel_match_hit *hits = calloc(n, sizeof(*hits));
+    assert_non_null(hits);
+    size_t matched = intel_match_hash_bin_batch(m, kind, digests, len, n, hits), want = 0;
+    for (size_t i = 0; i < n; i++) {
+        struct intel_match_hit one;
+        bool got = digests[i] && intel_match_hash_bin(m, kind, digests[i], len, &one);
+        if (got) {
+            assert_true(same_hits(&hits[i], &one, 1));
+            want++;
+        } else {
+            assert_int_equal(hits[i].count, 0);
+            assert_null(hits[i].refs);
+        }
+    }
+    assert_int_equal(matched, want);
+    free(hits);
+    return matched;
+}
+
+static void test_batch_agrees_with_single(void **state)
+{
+    (void)state;
+    enum { VALUES = 30000, KEYS = 3000 };
+    struct intel_match_builder *b = intel_match_builder_new();
+    char v[300];
+    enum intel_kind kind;
+    /* raw digests of the hashes added, per kind, to look up again */
+    static uint8_t known[KEYS][32];
+    static enum intel_kind known_kind[KEYS];
+    size_t nknown = 0;
+    for (uint32_t i = 0; i < VALUES; i++) {
+        uint32_t ref = (uint32_t)(rnd() % 3000) | (rnd() % 50 == 0 ? 0x80000000u : 0);
+        if (rnd() % 2) {
+            random_ip(v, &kind, rnd() % 3 == 0);
+            const char *slash = strchr(v, '/');
+            if (slash && atoi(slash + 1) < (strstr(v, "ffff:") ? 112 : 16))
+                continue; /* so that some keys miss everything */
+            intel_match_builder_add(b, kind, v, strlen(v), ref);
+            continue;
+        }
+        static const enum intel_kind kinds[] = {INTEL_KIND_MD5, INTEL_KIND_SHA1, INTEL_KIND_SHA256,
+                                                INTEL_KIND_JA3, INTEL_KIND_JA3S};
+        kind = kinds[rnd() % 5];
+        size_t n = kind == INTEL_KIND_SHA1 ? 20 : kind == INTEL_KIND_SHA256 ? 32 : 16;
+        uint8_t d[32];
+        for (size_t k = 0; k < n; k++)
+            d[k] = (uint8_t)(k < 2 ? rnd() % 4 : rnd()); /* some share leading bytes */
+        for (size_t k = 0; k < n; k++)
+            sprintf(v + 2 * k, "%02x", d[k]);
+        assert_int_equal(intel_match_builder_add(b, kind, v, 2 * n, ref), 0);
+        if (nknown < KEYS && rnd() % 4 == 0) {
+            memcpy(known[nknown], d, n);
+            known_kind[nknown++] = kind;
+        }
+    }
+    struct intel_match *m = intel_match_build(b);
+    assert_non_null(m);
+    /* IP keys: IPv4, IPv6, IPv4-mapped, a bad family, NULL */
+    static uint8_t addr[KEYS][16];
+    static const uint8_t *addr_p[KEYS];
+    static int fam[KEYS];
+    for (size_t i = 0; i < KEYS; i++) {
+        random_ip(v, &kind, false);
+        if (i % 3 == 0 && kind == INTEL_KIND_IPV4) /* anywhere: mostly misses */
+            sprintf(v, "%u.%u.%u.%u", (unsigned)(rnd() % 256), (unsigned)(rnd() % 256),
+                    (unsigned)(rnd() % 256), (unsigned)(rnd() % 256));
+        int af = kind == INTEL_KIND_IPV4 ? AF_INET : AF_INET6;
+        memset(addr[i], 0, 16);
+        assert_int_equal(inet_pton(af, v, addr[i]), 1);
+        fam[i] = af == AF_INET ? 4 : 6;
+        addr_p[i] = addr[i];
+        if (i % 97 == 0)
+            fam[i] = 5;
+        if (i % 101 == 0)
+            addr_p[i] = NULL;
+    }
+    static const size_t sizes[] = {1, 7, 31, 32, 33, 100, KEYS};
+    static const size_t max_hits[] = {1, 2, 130};
+    size_t matched = 0;
+    for (size_t s = 0; s < sizeof(sizes) / sizeof(sizes[0]); s++)
+        for (size_t h = 0; h < sizeof(max_hits) / sizeof(max_hits[0]); h++)
+            matched = check_ip_batch(m, addr_p, fam, sizes[s], max_hits[h]);
+    print_message("IP keys matched: %zu of %d\n", matched, KEYS);
+    assert_true(matched > KEYS / 4 && matched < KEYS);
+    /* digest keys: known ones and random ones mixed, per kind */
+    static const uint8_t *dig_p[KEYS];
+    static uint8_t rand_dig[KEYS][32];
+    static const enum intel_kind all[] = {INTEL_KIND_MD5, INTEL_KIND_SHA1, INTEL_KIND_SHA256,
+                                          INTEL_KIND_JA3, INTEL_KIND_JA3S};
+    for (size_t a = 0; a < sizeof(all) / sizeof(all[0]); a++) {
+        size_t n = 0, len = all[a] == INTEL_KIND_SHA1 ? 20 : all[a] == INTEL_KIND_SHA256 ? 32 : 16;
+        for (size_t i = 0; i < nknown; i++) {
+            if (known_kind[i] == all[a])
+                dig_p[n++] = known[i];
+            for (size_t k = 0; k < 32; k++)
+                rand_dig[n][k] = (uint8_t)rnd();
+            dig_p[n] = rand_dig[n];
+            n += n + 1 < KEYS && rnd() % 2;
+        }
+        dig_p[n++] = NULL;
+        matched = check_hash_batch(m, all[a], dig_p, len, n);
+        print_message("%s keys matched: %zu of %zu\n", a == 0 ? "MD5" : "digest", matched, n);
+        assert_true(matched > 50 && matched < n);
+        check_hash_batch(m, all[a], dig_p, len, n < 5 ? n : 5);
+    }
+    /* wrong length, wrong kind: nothing */
+    check_hash_batch(m, INTEL_KIND_MD5, dig_p, 20, 3);
+    check_hash_batch(m, INTEL_KIND_DOMAIN, dig_p, 16, 3);
+    /* no matcher, empty matcher, nothing to do */
+    size_t counts[3] = {9, 9, 9};
+    struct intel_match_hit hits[3 * 4];
+    assert_int_equal(intel_match_ip_batch(NULL, addr_p, fam, 3, hits, 4, counts), 0);
+    assert_int_equal(counts[0] + counts[1] + counts[2], 0);
+    assert_int_equal(intel_match_ip_batch(m, addr_p, fam, 0, hits, 4, counts), 0);
+    assert_int_equal(intel_match_hash_bin_batch(NULL, INTEL_KIND_MD5, dig_p, 16, 3, hits), 0);
+    assert_int_equal(hits[0].count + hits[1].count + hits[2].count, 0);
+    struct intel_match_builder *e = intel_match_builder_new();
+    struct intel_match *empty = intel_match_build(e);
+    check_ip_batch(empty, addr_p, fam, 50, 4);
+    check_hash_batch(empty, INTEL_KIND_MD5, dig_p, 16, 3);
+    intel_match_free(empty);
+    intel_match_builder_free(e);
+    intel_match_free(m);
+    intel_match_builder_free(b);
+}
+
+static bool has_ref(const struct intel_match_hit *h, uint32_t ref)
+{
+    for (uint32_t i = 0; i < h->count; i++)
+        if (h->refs[i] == ref)
+            return true;
+    return false;
+}
+
+/* Every value added is found again, whichever pre-filter line or cover-map
+ * bucket it landed in: a pre-filter never turns a hit into a miss. */
+static void test_prefilter_no_false_negative(void **state)
+{
+    (void)state;
+    enum { N = 200000 };
+    struct intel_match_builder *b = intel_match_builder_new();
+    uint64_t *rs = malloc(N * sizeof(*rs));
+    assert_non_null(rs);
+    char v[64];
+    for (uint32_t i = 0; i < N; i++) {
+        uint64_t r = rs[i] = rnd();
+        int n = sprintf(v, "%u.%u.%u.%u", (unsigned)(r & 255), (unsigned)(r >> 8 & 255),
+                        (unsigned)(r >> 16 & 255), (unsigned)(r >> 24 & 255));
+        assert_int_equal(intel_match_builder_add(b, INTEL_KIND_IPV4, v, (size_t)n, i), 0);
+        n = sprintf(v, "%016llx%016llx", (unsigned long long)i, (unsigned long long)r);
+        assert_int_equal(intel_match_builder_add(b, INTEL_KIND_MD5, v, (size_t)n, i), 0);
+        n = sprintf(v, "d%x.example", i);
+        assert_int_equal(intel_match_builder_add(b, INTEL_KIND_DOMAIN, v, (size_t)n, i), 0);
+        if (i % 8 == 0) {
+            n = sprintf(v, "%u.%u.%u.0/%u", (unsigned)(r >> 32 & 255), (unsigned)(r >> 40 & 255),
+                        (unsigned)(r >> 48 & 255), 24 + (unsigned)(r >> 56) % 8);
+            assert_int_equal(intel_match_builder_add(b, INTEL_KIND_IPV4, v, (size_t)n, i), 0);
+        }
+    }
+    struct intel_match *m = intel_match_build(b);
+    assert_non_null(m);
+    struct intel_match_stats st;
+    intel_match_stats(m, &st);
+    assert_true(st.bytes_filters > 0);
+    assert_true(st.bytes_filters < st.bytes_total / 4);
+    struct intel_match_hit h[8];
+    uint64_t missing = 0;
+    for (uint32_t i = 0; i < N; i++) {
+        uint64_t r = rs[i];
+        uint8_t a[16] = {(uint8_t)r, (uint8_t)(r >> 8), (uint8_t)(r >> 16), (uint8_t)(r >> 24)};
+        size_t k = intel_match_ip(m, a, 4, h, 8);
+        missing += !(k >= 1 && h[0].prefix_len == 32 && has_ref(&h[0], i));
+        if (i % 8 == 0) {
+            uint8_t c[16] = {(uint8_t)(r >> 32), (uint8_t)(r >> 40), (uint8_t)(r >> 48), 0};
+            k = intel_match_ip(m, c, 4, h, 8);
+            bool seen = false;
+            for (size_t j = 0; j < k; j++)
+                seen |= h[j].prefix_len == 24 + (r >> 56) % 8 && has_ref(&h[j], i);
+            missing += !seen;
+        }
+        uint8_t d[16];
+        for (int j = 0; j < 8; j++) {
+            d[j] = (uint8_t)((uint64_t)i >> (56 - 8 * j));
+            d[8 + j] = (uint8_t)(r >> (56 - 8 * j));
+        }
+        missing += !(intel_match_hash_bin(m, INTEL_KIND_MD5, d, 16, h) && has_ref(&h[0], i));
+        int n = sprintf(v, "d%x.example", i);
+        missing += !(intel_match_domain(m, v, (size_t)n, h, 8) == 1 && has_ref(&h[0], i));
+    }
+    assert_int_equal(missing, 0);
+    intel_match_free(m);
+    intel_match_builder_free(b);
+    free(rs);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -528,6 +762,8 @@ int main(void)
         cmocka_unit_test(test_hashes_and_fingerprints),
         cmocka_unit_test(test_refs_dedup_and_high_bit),
         cmocka_unit_test(test_random_against_naive),
+        cmocka_unit_test(test_batch_agrees_with_single),
+        cmocka_unit_test(test_prefilter_no_false_negative),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -70,6 +70,54 @@ static void test_atoms_simple(void **state)
     stix_pattern_free(p);
 }
 
+/* JA3/JA3S/JA4 on the custom observable x-tls-fingerprint (docs/intel.md). */
+static void test_atoms_tls_fingerprint(void **state)
+{
+    (void)state;
+    struct stix_pattern *p =
+        parse("[x-tls-fingerprint:ja3 = 'E7D705A3286E19EA42F587B344EE6865' OR "
+              "x-tls-fingerprint:ja3s = 'ae4edc6faf64d08308082ad26be60767' OR "
+              "x-tls-fingerprint:ja4 = 't13d1516h2_8daaf6152771_02713d6af862']",
+              NULL);
+    assert_non_null(p);
+    assert_true(stix_pattern_is_simple(p));
+    size_t n;
+    const struct stix_pattern_atom *a = stix_pattern_atoms(p, &n);
+    assert_int_equal(n, 3);
+    assert_int_equal(a[0].kind, STIX_ATOM_JA3);
+    assert_int_equal(a[0].op, STIX_ATOM_EQ);
+    assert_int_equal(a[0].side, STIX_SIDE_NONE);
+    assert_string_equal(a[0].object_type, "x-tls-fingerprint");
+    assert_string_equal(a[0].path, "ja3");
+    assert_string_equal(a[0].value, "e7d705a3286e19ea42f587b344ee6865");
+    assert_int_equal(a[0].value_len, 32);
+    assert_int_equal(a[1].kind, STIX_ATOM_JA3S);
+    assert_string_equal(a[1].path, "ja3s");
+    assert_string_equal(a[1].value, "ae4edc6faf64d08308082ad26be60767");
+    assert_int_equal(a[2].kind, STIX_ATOM_JA4);
+    assert_string_equal(a[2].path, "ja4");
+    assert_string_equal(a[2].value, "t13d1516h2_8daaf6152771_02713d6af862");
+    stix_pattern_free(p);
+
+    /* Not indexable: a JA3 that is no MD5, another operator, an unknown
+     * property, an empty JA4. They stay with the evaluator. */
+    static const char *const not_simple[] = {
+        "[x-tls-fingerprint:ja3 = 'e7d705a3286e19ea42f587b344ee686']",
+        "[x-tls-fingerprint:ja3 = 'g7d705a3286e19ea42f587b344ee6865']",
+        "[x-tls-fingerprint:ja3s != 'ae4edc6faf64d08308082ad26be60767']",
+        "[x-tls-fingerprint:ja4 LIKE 't13d%']",
+        "[x-tls-fingerprint:ja4x = 'abc']",
+        "[x-tls-fingerprint:ja4 = '']",
+        "[x-tls-fingerprint:ja3 = 5]",
+    };
+    for (size_t k = 0; k < sizeof not_simple / sizeof not_simple[0]; k++) {
+        p = parse(not_simple[k], NULL);
+        assert_non_null(p);
+        assert_false(stix_pattern_is_simple(p));
+        stix_pattern_free(p);
+    }
+}
+
 static void test_not_simple(void **state)
 {
     (void)state;
@@ -281,7 +329,7 @@ int main(void)
         cmocka_unit_test(test_not_simple),      cmocka_unit_test(test_counters),
         cmocka_unit_test(test_not_evaluated),   cmocka_unit_test(test_deep_nesting),
         cmocka_unit_test(test_huge_pattern),    cmocka_unit_test(test_catastrophic_regex),
-        cmocka_unit_test(test_observation_cap),
+        cmocka_unit_test(test_observation_cap), cmocka_unit_test(test_atoms_tls_fingerprint),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -257,6 +257,71 @@ static void test_auth_variants(void **state)
     }
 }
 
+/* A capture that begins mid-session, after the greeting. The client's
+ * RETR comes first: its +OK answers it (it was once taken for the
+ * greeting, so RETR stayed waiting, DELE's +OK was paired with RETR and
+ * opened a body that swallowed the answer to QUIT: no deletion, no quit,
+ * an unterminated body and response_invalid for every message line). */
+static void test_midsession_client_first(void **state)
+{
+    (void)state;
+    const struct mail_step steps[] = {
+        {FLOW_TOSERVER, "RETR 1\r\n", 0, 0},
+        {FLOW_TOCLIENT, "+OK 21 octets\r\nSubject: hi\r\n\r\nbody\r\n.\r\n", 0, 0},
+        {FLOW_TOSERVER, "DELE 1\r\n", 0, 0},
+        {FLOW_TOCLIENT, "+OK deleted\r\n", 0, 0},
+        {FLOW_TOSERVER, "QUIT\r\n", 0, 0},
+        {FLOW_TOCLIENT, "+OK bye\r\n", 0, 0},
+    };
+    for (size_t split = 0; split < 4; split++) {
+        struct mail_run r;
+        pop3_run_init(&r, split);
+        mail_run_steps(&r, steps, sizeof(steps) / sizeof(steps[0]));
+        assert_int_equal(r.result, APP_DONE);
+        assert_int_equal(mail_run_u64(&r, "commands"), 3);
+        assert_int_equal(mail_run_u64(&r, "messages_fetched"), 1);
+        assert_int_equal(mail_run_u64(&r, "bytes_fetched"), 13 + 2 + 6);
+        assert_int_equal(mail_run_u64(&r, "messages_deleted"), 1);
+        assert_true(json_is_true(mail_run_get(&r, "quit")));
+        assert_int_equal(r.anomaly_count, 0);
+        mail_run_fini(&r);
+    }
+}
+
+/* A capture that begins inside a multi-line answer: its lines and its "."
+ * are no status lines and no anomaly, and the first command's answer is
+ * the next status line. STAT's "+OK 2 320" was once taken for the
+ * greeting, so every later answer went to the command before: "-ERR" to
+ * STAT, and QUIT's "+OK bye" to STLS, handing a plaintext flow to TLS. A
+ * status line quoted in the body answers no command seen and changes
+ * nothing. */
+static void test_midsession_inside_body(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "the end of a message\r\n.\r\n",
+        "the end of a message\r\n+OK quoted\r\n.\r\n",
+    };
+    for (size_t i = 0; i < sizeof(bodies) / sizeof(bodies[0]); i++) {
+        const struct mail_step steps[] = {
+            {FLOW_TOCLIENT, bodies[i], 0, 0},          {FLOW_TOSERVER, "STAT\r\n", 0, 0},
+            {FLOW_TOCLIENT, "+OK 2 320\r\n", 0, 0},    {FLOW_TOSERVER, "STLS\r\n", 0, 0},
+            {FLOW_TOCLIENT, "-ERR not now\r\n", 0, 0}, {FLOW_TOSERVER, "QUIT\r\n", 0, 0},
+            {FLOW_TOCLIENT, "+OK bye\r\n", 0, 0},
+        };
+        struct mail_run r;
+        pop3_run_init(&r, 0);
+        mail_run_steps(&r, steps, sizeof(steps) / sizeof(steps[0]));
+        assert_int_equal(r.result, APP_DONE);
+        assert_int_equal(mail_run_u64(&r, "list_commands"), 1);
+        assert_false(json_is_true(mail_run_get(&r, "starttls")));
+        assert_true(json_is_true(mail_run_get(&r, "starttls_refused")));
+        assert_true(json_is_true(mail_run_get(&r, "quit")));
+        assert_int_equal(r.anomaly_count, 0);
+        mail_run_fini(&r);
+    }
+}
+
 static void test_hostile(void **state)
 {
     (void)state;
@@ -325,6 +390,8 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_probe),
         cmocka_unit_test(test_stls),
         cmocka_unit_test(test_auth_variants),
+        cmocka_unit_test(test_midsession_client_first),
+        cmocka_unit_test(test_midsession_inside_body),
         cmocka_unit_test(test_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
