@@ -28,6 +28,8 @@
     X(AL_DETECTED_IMAP, "detected.imap")                                                           \
     X(AL_DETECTED_POP3, "detected.pop3")                                                           \
     X(AL_DETECTED_SOCKS, "detected.socks")                                                         \
+    X(AL_DETECTED_FTP, "detected.ftp")                                                             \
+    X(AL_DETECTED_MYSQL, "detected.mysql")                                                         \
     X(AL_DETECTION_FAILED, "detection_failed")                                                     \
     X(AL_PROBE_BUFFERED, "probe.buffered")                                                         \
     X(AL_PROBE_TRUNCATED, "probe.truncated")                                                       \
@@ -46,6 +48,8 @@
     X(AL_PARSER_MEMCAP, "parser.memcap_reached")
 
 enum app_layer_counter { APP_LAYER_COUNTERS(COUNTER_ENUM) AL_COUNTER_COUNT };
+_Static_assert(AL_DETECTED_MYSQL - AL_DETECTED_DNS == APP_PROTO_MYSQL - APP_PROTO_DNS,
+               "detected.* counters follow enum app_proto");
 static const char *const app_layer_counter_names[] = {APP_LAYER_COUNTERS(COUNTER_NAME)};
 
 /* Enough for every probe we have: a TLS record header, an HTTP request
@@ -345,7 +349,8 @@ static void app_select(struct app_call *call, struct app_session *s, const struc
     struct app_layer *al = call->al;
     s->parser = p;
     call->f->app_proto = (uint8_t)p->proto;
-    if (p->proto >= APP_PROTO_DNS && p->proto <= APP_PROTO_SOCKS)
+    /* detected.* follow enum app_proto's order, DNS to MySQL. */
+    if (p->proto >= APP_PROTO_DNS && p->proto <= APP_PROTO_MYSQL)
         al->counters[AL_DETECTED_DNS + (p->proto - APP_PROTO_DNS)]++;
     if (app_parser_bytes(al) >= al->cfg.parser_memcap) {
         al->counters[AL_PARSER_MEMCAP]++;

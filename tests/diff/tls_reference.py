@@ -40,11 +40,6 @@ from concurrent.futures import ThreadPoolExecutor
 # Known differences: (oracle, capture glob, client "ip:port" glob, field glob,
 # reason). Each must match at least one difference, or the test fails.
 EXPLAINED = [
-    ("tshark", "zeek__testing__btest__Traces__ftp__ftp-auth-tls.pcap", "*", "*",
-     "FTP AUTH TLS: hradba has no FTP parser to hand the flow over"),
-    ("tshark", "pcapplusplus__Tests__Pcap++Test__PcapExamples__pcapng-example.pcapng",
-     "127.0.0.1:40304", "*",
-     "MySQL's in-protocol SSL upgrade (port 3306): no MySQL parser"),
     ("tshark", "nDPI__tests__cfgs__default__pcap__gnutella.pcap", "*", "*",
      "Gnutella's in-band TLS upgrade after a GNUTELLA CONNECT: no Gnutella parser"),
     ("tshark", "suricata-verify__tests__tcp-fastopen-10-syn-data-ignore__input.pcap", "*",
