@@ -56,7 +56,7 @@ def known(path):
     with open(path) as f:
         for line in f:
             kind, _, v = line.strip().partition(" ")
-            if kind in pats and v and "'" not in v:
+            if kind in pats and v and "'" not in v and "\\" not in v:
                 out.append(pats[kind] % v)
     return out
 

@@ -22,6 +22,7 @@
 #include "cli/size_arg.h"
 #include "cli/stats_report.h"
 #include "cli/worker.h"
+#include "core/qsbr.h"
 #include "intel/set/intel_set.h"
 #include "output/eve_sink.h"
 
@@ -208,14 +209,15 @@ static void read_summary(const struct counter_view *v, size_t n, const struct st
     fprintf(stderr,
             "hradba read: %" PRIu64 " input%s read%s, %" PRIu64 " packets, %" PRIu64
             " bytes in %.2f s; %" PRIu64 " flows (%" PRIu64 " evicted); %" PRIu64
-            " invalid, %" PRIu64 " not IP; peak memory %" PRIu64 " KiB\n",
+            " invalid, %" PRIu64 " not IP; %" PRIu64 " alerts; peak memory %" PRIu64 " KiB\n",
             opened, opened == 1 ? "" : "s", failed_txt,
             stats_report_value(v, n, "packets", "packets"),
             stats_report_value(v, n, "packets", "bytes"), run->elapsed_s,
             stats_report_value(v, n, "flow", "flows.created"),
             stats_report_value(v, n, "flow", "flows.evicted"),
             stats_report_value(v, n, "packets", "packets.invalid"),
-            stats_report_value(v, n, "packets", "packets.not_ip"), run->rss_max_kb);
+            stats_report_value(v, n, "packets", "packets.not_ip"),
+            stats_report_value(v, n, "packets", "alerts"), run->rss_max_kb);
 }
 
 /* Feeds every frame to the worker; returns the number of frames. */
@@ -232,6 +234,11 @@ static uint64_t read_loop(struct capture_set *cs, struct worker *w, struct progr
     return n;
 }
 
+static void read_free_intel(void *set)
+{
+    intel_set_free(set);
+}
+
 int cmd_read(int argc, char **argv)
 {
     struct read_opts o;
@@ -240,16 +247,28 @@ int cmd_read(int argc, char **argv)
         return rc;
 
     struct progress pr;
-    progress_init(&pr, o.progress);
     struct eve_sink *sink = NULL;
     struct worker *w = NULL;
     struct capture_set *cs = NULL;
     struct intel_set *intel = NULL;
+    struct qsbr *intel_ref = NULL;
     o.intel.is_quiet = o.is_quiet;
     rc = intel_load(&o.intel, &intel);
     if (rc != 0)
         return rc;
-    o.wcfg.intel = intel;
+    if (intel) {
+        intel_ref = qsbr_new(1, read_free_intel);
+        if (!intel_ref || qsbr_publish(intel_ref, intel) != 0) {
+            fputs("hradba read: out of memory\n", stderr);
+            qsbr_free(intel_ref);
+            intel_set_free(intel);
+            return EXIT_CODE_FATAL;
+        }
+        o.wcfg.intel = intel_ref;
+    }
+    /* The run's clock starts after the intelligence is loaded, so the
+     * summary's time and rate are the reading alone. */
+    progress_init(&pr, o.progress);
     rc = EXIT_CODE_FATAL;
 
     sink = eve_sink_open(o.output);
@@ -304,7 +323,7 @@ int cmd_read(int argc, char **argv)
 done:
     capture_set_close(cs);
     worker_free(w);
-    intel_set_free(intel);
+    qsbr_free(intel_ref); /* and the intel set in it */
     if (sink) {
         int close_rc = eve_sink_close(sink);
         if (close_rc != 0 && rc == EXIT_CODE_OK)

@@ -106,6 +106,8 @@ static uint64_t load_counter(const struct intel_set *s, enum intel_set_counter i
 int intel_load(const struct intel_load_opts *o, struct intel_set **out)
 {
     *out = NULL;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
     struct intel_set_builder *b = intel_set_builder_new(load_now_us());
     if (!b)
         return EXIT_CODE_FATAL;
@@ -125,12 +127,14 @@ int intel_load(const struct intel_load_opts *o, struct intel_set **out)
         intel_set_free(s);
         return 0;
     }
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
     if (!o->is_quiet)
         fprintf(stderr,
-                "hradba read: intel: %" PRIu64 " indicators loaded (%" PRIu64 " indexed, %" PRIu64
-                " confirmed by pattern, %" PRIu64 " evaluated per event); %" PRIu64
-                " inactive, %" PRIu64 " not evaluable here\n",
-                load_counter(s, INTEL_SET_LOADED), load_counter(s, INTEL_SET_INDEXED),
+                "hradba read: intel: %" PRIu64 " indicators loaded in %.2f s (%" PRIu64
+                " indexed, %" PRIu64 " confirmed by pattern, %" PRIu64
+                " evaluated per event); %" PRIu64 " inactive, %" PRIu64 " not evaluable here\n",
+                load_counter(s, INTEL_SET_LOADED), secs, load_counter(s, INTEL_SET_INDEXED),
                 load_counter(s, INTEL_SET_CONFIRM), load_counter(s, INTEL_SET_EVALUATE),
                 load_counter(s, INTEL_SET_INACTIVE),
                 load_counter(s, INTEL_SET_NOT_EVALUATED) + load_counter(s, INTEL_SET_NOT_STIX) +

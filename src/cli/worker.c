@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli/app_events.h"
+#include "core/qsbr.h"
 #include "detect/intel_detect.h"
 #include "detect/intel_observe.h"
 #include "output/eve_flow.h"
@@ -39,6 +40,8 @@ struct worker {
     struct app_layer *app;
     struct eve_sink *sink;
     struct intel_detect *detect; /* NULL without intel */
+    struct qsbr *intel;          /* where the current intel set comes from */
+    unsigned intel_reader;
     struct intel_observed observed;
     struct intel_hit hits[INTEL_DETECT_MAX_HITS];
     struct json_buf line;
@@ -132,9 +135,12 @@ struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink
     if (!w->flows)
         goto fail;
     if (cfg->intel) {
-        w->detect = intel_detect_new(cfg->intel);
+        w->detect = intel_detect_new(NULL);
         if (!w->detect)
             goto fail;
+        w->intel = cfg->intel;
+        w->intel_reader = cfg->intel_reader;
+        qsbr_online(w->intel, w->intel_reader);
     }
     return w;
 fail:
@@ -158,6 +164,8 @@ void worker_free(struct worker *w)
     flow_table_free(w->flows); /* ends every flow, app sessions included */
     app_layer_free(w->app);
     decoder_free(w->decoder);
+    if (w->intel)
+        qsbr_offline(w->intel, w->intel_reader);
     intel_detect_free(w->detect);
     json_buf_fini(&w->line);
     free(w);
@@ -168,6 +176,11 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
 {
     w->counters[WORKER_PACKETS]++;
     w->counters[WORKER_BYTES] += wirelen;
+    if (w->intel) {
+        /* Between packets no intel pointer is held: a quiescent point. */
+        qsbr_quiescent(w->intel, w->intel_reader);
+        intel_detect_use(w->detect, qsbr_get(w->intel));
+    }
     if (ts_us > w->now_us) {
         w->now_us = ts_us;
     } else if (ts_us + w->rewind_us < w->now_us) {

@@ -17,14 +17,18 @@
 #include "proto/app_layer.h"
 
 struct eve_sink;
-struct intel_set;
+struct qsbr;
 
 struct worker_config {
     struct decode_config decode;
     struct flow_config flow;
     struct app_layer_config app;   /* parser table filled by worker_config_default */
     bool is_flows_only;            /* no reassembly, no protocol parsers: flow events only */
-    const struct intel_set *intel; /* borrowed, outlives the worker; NULL: no intel checks */
+    /* The intel set, swapped by its holder while the worker runs (borrowed,
+     * outlives the worker; NULL: no intel checks); intel_reader is this
+     * worker's reader index in it. */
+    struct qsbr *intel;
+    unsigned intel_reader;
 };
 
 void worker_config_default(struct worker_config *cfg);

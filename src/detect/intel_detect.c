@@ -42,6 +42,11 @@ struct intel_detect *intel_detect_new(const struct intel_set *set)
     return d;
 }
 
+void intel_detect_use(struct intel_detect *d, const struct intel_set *set)
+{
+    d->set = set;
+}
+
 void intel_detect_free(struct intel_detect *d)
 {
     if (!d)

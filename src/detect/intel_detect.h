@@ -46,10 +46,14 @@ enum intel_detect_counter { INTEL_DETECT_COUNTERS(COUNTER_ENUM) INTEL_DETECT_COU
 
 struct intel_detect;
 
-/* set is borrowed and must outlive the checker (NULL: nothing matches).
- * NULL on allocation failure. */
+/* set is borrowed (NULL: nothing matches). NULL on allocation failure. */
 struct intel_detect *intel_detect_new(const struct intel_set *set);
 void intel_detect_free(struct intel_detect *d);
+
+/* Checks from now on use set (borrowed; NULL: nothing matches). The worker
+ * calls this with the set its swap holder (core/qsbr.h) hands out at each
+ * quiescent point, so a new intel version takes effect between packets. */
+void intel_detect_use(struct intel_detect *d, const struct intel_set *set);
 
 /* The flow's client and server addresses (call on its first packet). hits
  * (and their obs) are valid until the next call on d. Returns their number. */

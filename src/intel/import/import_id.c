@@ -21,14 +21,18 @@ static int hex_value(char c)
 
 bool import_id_is_uuid(const char *s, size_t len)
 {
-    if (len != IMPORT_ID_UUID_LEN)
+    if (len != IMPORT_ID_UUID_LEN || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
         return false;
-    for (size_t i = 0; i < len; i++) {
-        bool is_dash = i == 8 || i == 13 || i == 18 || i == 23;
-        if (is_dash ? s[i] != '-' : hex_value(s[i]) < 0)
-            return false;
-    }
-    return true;
+    /* Every other byte a hex digit: one table look-up each. */
+    static const uint8_t is_hex[256] = {
+        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+        ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+    };
+    unsigned ok = 1;
+    for (size_t i = 0; i < len; i++)
+        ok &= i == 8 || i == 13 || i == 18 || i == 23 ? 1u : is_hex[(uint8_t)s[i]];
+    return ok != 0;
 }
 
 bool import_id_is_stix(const char *id, const char *type)

@@ -12,6 +12,7 @@
 
 #include "intel/import/import_mem.h"
 #include "intel/import/intel_import.h"
+#include "intel/import/json_doc.h"
 #include "intel/import/json_split.h"
 #include "intel/pattern/stix_pattern.h"
 
@@ -107,6 +108,9 @@ struct intel_import {
     int stop_rc;                  /* the callback's negative code once it stopped */
     struct misp_feed_check *feed; /* set while a MISP feed's events are read */
     const json_t *feed_meta;      /* the manifest entry of that event, or NULL */
+    struct json_doc doc;          /* the STIX object being read (import_doc_parse) */
+    const char *doc_json;         /* its compact text */
+    char *doc_dump;               /* that text when jansson wrote it */
 };
 
 /* Reports one error: counts `reason`, calls on_error. object_id may be NULL. */
@@ -142,6 +146,13 @@ int import_split_source(struct intel_import *im, const struct import_source *src
  * reports it as error.json, with jansson's message, line and byte made
  * absolute, and returns NULL. */
 json_t *import_json_parse(struct intel_import *im, const struct json_split_value *v);
+
+/* Reads one collected value into im->doc: the fast reading (json_doc.h),
+ * else jansson's, which reports what is wrong as import_json_parse does and
+ * otherwise gives the compact text the fast reading could not promise.
+ * im->doc_json is then the value's compact text (json_dumps JSON_COMPACT).
+ * 0, or -EINVAL / -ENOMEM after the error was reported. */
+int import_doc_parse(struct intel_import *im, const struct json_split_value *v);
 
 /* Raises counter c to v when v is larger. */
 static inline void import_counter_max(struct intel_import *im, enum import_counter c, uint64_t v)

@@ -21,22 +21,35 @@ void import_arena_init(struct import_arena *a, size_t cap_bytes)
     a->cap_bytes = cap_bytes;
 }
 
-void import_arena_reset(struct import_arena *a)
+/* Frees the chunks, keeping one of the standard size for the next record
+ * (keep: false frees them all). */
+static void arena_release(struct import_arena *a, bool keep)
 {
-    struct import_arena_chunk *c = a->head;
+    struct import_arena_chunk *c = a->head, *kept = NULL;
     while (c) {
         struct import_arena_chunk *next = c->next;
-        free(c);
+        if (keep && !kept && c->size == ARENA_CHUNK) {
+            kept = c;
+            kept->used = 0;
+            kept->next = NULL;
+        } else {
+            free(c);
+        }
         c = next;
     }
-    a->head = NULL;
-    a->used_bytes = 0;
+    a->head = kept;
+    a->used_bytes = kept ? sizeof(struct import_arena_chunk) + ARENA_CHUNK : 0;
     a->is_failed = false;
+}
+
+void import_arena_reset(struct import_arena *a)
+{
+    arena_release(a, true);
 }
 
 void import_arena_fini(struct import_arena *a)
 {
-    import_arena_reset(a);
+    arena_release(a, false);
 }
 
 static struct import_arena_chunk *arena_grow(struct import_arena *a, size_t n)

@@ -21,8 +21,10 @@ struct import_arena {
 };
 
 void import_arena_init(struct import_arena *a, size_t cap_bytes);
-/* Frees every chunk; the arena can be used again (is_failed cleared). */
+/* Frees every chunk but one kept for reuse; the arena can be used again
+ * (is_failed cleared). */
 void import_arena_reset(struct import_arena *a);
+/* Frees every chunk. */
 void import_arena_fini(struct import_arena *a);
 /* n bytes aligned for any object, or NULL (and is_failed). */
 void *import_arena_alloc(struct import_arena *a, size_t n);

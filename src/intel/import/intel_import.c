@@ -64,6 +64,7 @@ struct intel_import *intel_import_new(const struct intel_import_options *o,
     }
     import_arena_init(&im->scratch, 0);
     strbuf_init(&im->text);
+    json_doc_init(&im->doc);
     im->path = "";
     return im;
 }
@@ -74,6 +75,8 @@ void intel_import_free(struct intel_import *im)
         return;
     import_arena_fini(&im->scratch);
     strbuf_fini(&im->text);
+    json_doc_fini(&im->doc);
+    free(im->doc_dump);
     free(im->chunk);
     free(im);
 }
@@ -165,6 +168,30 @@ json_t *import_json_parse(struct intel_import *im, const struct json_split_value
                  (unsigned long long)line, (unsigned long long)at,
                  v->first == '{' ? "object" : "value", (unsigned long long)v->line);
     return NULL;
+}
+
+int import_doc_parse(struct intel_import *im, const struct json_split_value *v)
+{
+    free(im->doc_dump);
+    im->doc_dump = NULL;
+    im->doc_json = NULL;
+    if (json_doc_parse(&im->doc, v->text, v->len, 0) == 0) {
+        im->doc_json = im->doc.compact;
+        return 0;
+    }
+    /* Refused: malformed, or valid in a way only jansson can write back. */
+    json_t *obj = import_json_parse(im, v);
+    if (!obj)
+        return -EINVAL;
+    im->doc_dump = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY);
+    json_decref(obj);
+    if (!im->doc_dump || json_doc_parse(&im->doc, im->doc_dump, strlen(im->doc_dump),
+                                        JSON_DOC_TRUSTED) != 0) {
+        import_error(im, IC_ERR_NOMEM, v->offset, v->line, NULL, "out of memory");
+        return -ENOMEM;
+    }
+    im->doc_json = im->doc_dump;
+    return 0;
 }
 
 int import_source_read(struct intel_import *im, const struct import_source *src,

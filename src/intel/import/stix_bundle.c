@@ -4,8 +4,9 @@
  * Pass 1 keeps the small objects that resolve relationships (stix_related.h);
  * pass 2 checks every indicator (section 4.7: required properties, strict
  * timestamps, the pattern parsed) and delivers it with its provenance, TLP
- * and related objects. Each object is parsed by jansson alone, so a bad one
- * costs one error and never the objects around it. Other object types are
+ * and related objects. Each object is read alone (json_doc.h, with jansson
+ * judging whatever that fast reader refuses), so a bad one costs one error
+ * and never the objects around it. Other object types are
  * counted and skipped; this file does not interpret observed-data or
  * sightings.
  */
@@ -67,18 +68,18 @@ static enum json_split_action classify(void *ctx, const struct json_split_value 
 
 /* TLP from object_marking_refs (docs/intel.md, "TLP"): known ids by value,
  * the most restrictive wins, any unknown id makes it RED. */
-static void stix_tlp(struct intel_import *im, const json_t *obj, enum intel_tlp *tlp,
+static void stix_tlp(struct intel_import *im, const struct json_doc_node *obj, enum intel_tlp *tlp,
                      enum intel_tlp_origin *origin)
 {
-    const json_t *refs = json_object_get(obj, "object_marking_refs");
+    const struct json_doc *d = &im->doc;
+    const struct json_doc_node *refs = json_doc_get(d, obj, "object_marking_refs");
     bool is_known = false, is_unknown = false;
     enum intel_tlp max = INTEL_TLP_CLEAR;
-    size_t i;
-    json_t *v;
-    json_array_foreach(refs, i, v)
-    {
+    for (const struct json_doc_node *v = json_doc_is(refs, JSON_DOC_ARRAY) ? json_doc_first(d, refs)
+                                                                          : NULL;
+         v; v = json_doc_next(d, v)) {
         enum intel_tlp t;
-        if (intel_tlp_from_marking_id(json_string_value(v), &t) == 0) {
+        if (intel_tlp_from_marking_id(json_doc_str(d, v), &t) == 0) {
             is_known = true;
             max = t > max ? t : max;
         } else {
@@ -97,14 +98,15 @@ static int on_value_pass1(void *ctx, const struct json_split_value *v)
     struct bundle *b = ctx;
     if (!v->text || !stix_related_wants(v->type))
         return 0; /* pass 2 reports and counts */
-    json_t *obj = import_json_parse(b->im, v);
-    if (!obj)
+    if (import_doc_parse(b->im, v) != 0)
         return 0;
+    const struct json_doc *d = &b->im->doc;
+    const struct json_doc_node *obj = json_doc_root(d);
     enum intel_tlp tlp;
     enum intel_tlp_origin origin;
     stix_tlp(b->im, obj, &tlp, &origin);
-    int rc = stix_related_add(b->rel, obj);
-    const char *id = import_json_str(obj, "id");
+    int rc = stix_related_add(b->rel, d, obj);
+    const char *id = json_doc_get_str(d, obj, "id");
     if (rc == -EINVAL) {
         import_error(b->im, IC_ERR_MISSING, v->offset, v->line, id,
                      "%s: missing or malformed 'id'%s", v->type,
@@ -118,65 +120,72 @@ static int on_value_pass1(void *ctx, const struct json_split_value *v)
                      "resolve related objects (split the bundle)",
                      INTEL_IMPORT_RESOLVE_MAX >> 20);
     }
-    json_decref(obj);
     return 0;
 }
 
 /* Joins an array of strings with ','; NULL when absent or empty. */
-static const char *join_strings(struct intel_import *im, const json_t *list, bool *is_bad)
+static const char *join_strings(struct intel_import *im, const struct json_doc_node *list,
+                                bool *is_bad)
 {
+    const struct json_doc *d = &im->doc;
     if (!list)
         return NULL;
-    if (!json_is_array(list)) {
+    if (!json_doc_is(list, JSON_DOC_ARRAY)) {
         *is_bad = true;
         return NULL;
     }
     strbuf_reset(&im->text);
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-    {
-        if (!json_is_string(v)) {
+    for (const struct json_doc_node *v = json_doc_first(d, list); v; v = json_doc_next(d, v)) {
+        if (!json_doc_is(v, JSON_DOC_STRING)) {
             *is_bad = true;
             return NULL;
         }
-        if (i)
+        if (v != json_doc_first(d, list))
             strbuf_addc(&im->text, ',');
-        strbuf_adds(&im->text, json_string_value(v));
+        strbuf_add(&im->text, json_doc_str(d, v), v->v.str.len);
     }
-    return im->text.len ? import_arena_strdup(&im->scratch, strbuf_cstr(&im->text)) : NULL;
+    return im->text.len && !im->text.is_failed
+               ? import_arena_strndup(&im->scratch, im->text.p, im->text.len)
+               : NULL;
 }
 
 /* "kill_chain_name:phase_name,…" (section 4.7, kill-chain-phase type). */
-static const char *join_phases(struct intel_import *im, const json_t *list, bool *is_bad)
+static const char *join_phases(struct intel_import *im, const struct json_doc_node *list,
+                               bool *is_bad)
 {
+    const struct json_doc *d = &im->doc;
     if (!list)
         return NULL;
-    if (!json_is_array(list)) {
+    if (!json_doc_is(list, JSON_DOC_ARRAY)) {
         *is_bad = true;
         return NULL;
     }
     strbuf_reset(&im->text);
-    size_t i;
-    json_t *v;
-    json_array_foreach(list, i, v)
-    {
-        const char *chain = import_json_str(v, "kill_chain_name");
-        const char *phase = import_json_str(v, "phase_name");
+    for (const struct json_doc_node *v = json_doc_first(d, list); v; v = json_doc_next(d, v)) {
+        const char *chain = json_doc_get_str(d, v, "kill_chain_name");
+        const char *phase = json_doc_get_str(d, v, "phase_name");
         if (!chain || !phase) {
             *is_bad = true;
             return NULL;
         }
-        strbuf_addf(&im->text, "%s%s:%s", i ? "," : "", chain, phase);
+        if (v != json_doc_first(d, list))
+            strbuf_addc(&im->text, ',');
+        strbuf_adds(&im->text, chain);
+        strbuf_addc(&im->text, ':');
+        strbuf_adds(&im->text, phase);
     }
-    return im->text.len ? import_arena_strdup(&im->scratch, strbuf_cstr(&im->text)) : NULL;
+    return im->text.len && !im->text.is_failed
+               ? import_arena_strndup(&im->scratch, im->text.p, im->text.len)
+               : NULL;
 }
 
 /* A required (or optional) timestamp member. 0, or an error was reported. */
-static int get_time(struct bundle *b, const json_t *obj, const struct json_split_value *v,
-                    const char *id, const char *key, bool is_required, int64_t *out)
+static int get_time(struct bundle *b, const struct json_doc_node *obj,
+                    const struct json_split_value *v, const char *id, const char *key,
+                    bool is_required, int64_t *out)
 {
-    json_t *m = json_object_get(obj, key);
+    const struct json_doc *d = &b->im->doc;
+    const struct json_doc_node *m = json_doc_get(d, obj, key);
     *out = INTEL_TIME_NONE;
     if (!m && !is_required)
         return 0;
@@ -185,18 +194,18 @@ static int get_time(struct bundle *b, const json_t *obj, const struct json_split
                      "indicator: missing property '%s'", key);
         return -EINVAL;
     }
-    if (import_time_parse_stix(json_string_value(m), out) != 0) {
+    if (import_time_parse_stix(json_doc_str(d, m), out) != 0) {
         import_error(b->im, IC_ERR_BAD_TIMESTAMP, v->offset, v->line, id,
                      "indicator: '%s' is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s]Z, UTC): "
                      "'%.60s'",
-                     key, json_is_string(m) ? json_string_value(m) : "(not a string)");
+                     key, json_doc_is(m, JSON_DOC_STRING) ? json_doc_str(d, m) : "(not a string)");
         return -EINVAL;
     }
     return 0;
 }
 
-static int check_times(struct bundle *b, const json_t *obj, const struct json_split_value *v,
-                       struct intel_indicator *ind)
+static int check_times(struct bundle *b, const struct json_doc_node *obj,
+                       const struct json_split_value *v, struct intel_indicator *ind)
 {
     const char *id = ind->stix_id;
     if (get_time(b, obj, v, id, "created", true, &ind->created_us) ||
@@ -217,11 +226,12 @@ static int check_times(struct bundle *b, const json_t *obj, const struct json_sp
 }
 
 /* id, pattern and pattern_type. */
-static int check_core(struct bundle *b, const json_t *obj, const struct json_split_value *v,
-                      struct intel_indicator *ind)
+static int check_core(struct bundle *b, const struct json_doc_node *obj,
+                      const struct json_split_value *v, struct intel_indicator *ind)
 {
     struct intel_import *im = b->im;
-    const char *id = import_json_str(obj, "id");
+    const struct json_doc *d = &im->doc;
+    const char *id = json_doc_get_str(d, obj, "id");
     if (!import_id_is_stix(id, "indicator")) {
         import_error(im, id ? IC_ERR_BAD_PROPERTY : IC_ERR_MISSING, v->offset, v->line, id,
                      id ? "indicator: 'id' is not \"indicator--<UUID>\": '%.80s'"
@@ -230,16 +240,16 @@ static int check_core(struct bundle *b, const json_t *obj, const struct json_spl
         return -EINVAL;
     }
     ind->stix_id = id;
-    ind->pattern = import_json_str(obj, "pattern");
-    ind->pattern_type = import_json_str(obj, "pattern_type");
-    bool is_v20 = !json_object_get(obj, "spec_version");
-    if (!ind->pattern_type && is_v20 && !json_object_get(obj, "pattern_type")) {
+    ind->pattern = json_doc_get_str(d, obj, "pattern");
+    ind->pattern_type = json_doc_get_str(d, obj, "pattern_type");
+    bool is_v20 = !json_doc_get(d, obj, "spec_version");
+    if (!ind->pattern_type && is_v20 && !json_doc_get(d, obj, "pattern_type")) {
         ind->pattern_type = "stix"; /* STIX 2.0 had only STIX patterns */
         im->counters[IC_STIX20]++;
     }
     const char *missing = !ind->pattern ? "pattern" : !ind->pattern_type ? "pattern_type" : NULL;
     if (missing) {
-        bool is_present = json_object_get(obj, missing) != NULL;
+        bool is_present = json_doc_get(d, obj, missing) != NULL;
         import_error(im, is_present ? IC_ERR_BAD_PROPERTY : IC_ERR_MISSING, v->offset, v->line, id,
                      "indicator: %s property '%s'", is_present ? "non-string" : "missing", missing);
         return -EINVAL;
@@ -248,36 +258,38 @@ static int check_core(struct bundle *b, const json_t *obj, const struct json_spl
 }
 
 /* Optional properties: their types are checked, not their vocabularies. */
-static int check_optional(struct bundle *b, const json_t *obj, const struct json_split_value *v,
-                          struct intel_indicator *ind)
+static int check_optional(struct bundle *b, const struct json_doc_node *obj,
+                          const struct json_split_value *v, struct intel_indicator *ind)
 {
     struct intel_import *im = b->im;
+    const struct json_doc *d = &im->doc;
     const char *bad = NULL;
-    json_t *m;
+    const struct json_doc_node *m;
     ind->confidence = -1;
-    if ((m = json_object_get(obj, "confidence"))) {
-        json_int_t c = json_integer_value(m);
-        if (!json_is_integer(m) || c < 0 || c > 100)
+    if ((m = json_doc_get(d, obj, "confidence"))) {
+        int64_t c = json_doc_int(m);
+        if (!json_doc_is(m, JSON_DOC_INTEGER) || c < 0 || c > 100)
             bad = "'confidence' is not an integer 0-100";
         ind->confidence = (int)c;
     }
-    if ((m = json_object_get(obj, "revoked")) && !json_is_boolean(m))
+    m = json_doc_get(d, obj, "revoked");
+    if (m && !json_doc_is(m, JSON_DOC_TRUE) && !json_doc_is(m, JSON_DOC_FALSE))
         bad = "'revoked' is not a boolean";
-    ind->is_revoked = json_is_true(m);
+    ind->is_revoked = json_doc_is(m, JSON_DOC_TRUE);
     static const char *const text_keys[] = {"name", "description", "created_by_ref"};
     for (size_t k = 0; k < 3; k++)
-        if ((m = json_object_get(obj, text_keys[k])) && !json_is_string(m))
+        if ((m = json_doc_get(d, obj, text_keys[k])) && !json_doc_is(m, JSON_DOC_STRING))
             bad = "'name', 'description' or 'created_by_ref' is not a string";
-    ind->name = import_json_str(obj, "name");
-    ind->description = import_json_str(obj, "description");
+    ind->name = json_doc_get_str(d, obj, "name");
+    ind->description = json_doc_get_str(d, obj, "description");
     bool is_bad_list = false;
-    ind->indicator_types = join_strings(im, json_object_get(obj, "indicator_types"), &is_bad_list);
-    if ((m = json_object_get(obj, "object_marking_refs")) && !json_is_array(m))
+    ind->indicator_types = join_strings(im, json_doc_get(d, obj, "indicator_types"), &is_bad_list);
+    if ((m = json_doc_get(d, obj, "object_marking_refs")) && !json_doc_is(m, JSON_DOC_ARRAY))
         is_bad_list = true;
     if (is_bad_list)
         bad = "'indicator_types' or 'object_marking_refs' is not a list of strings";
     ind->kill_chain_phases =
-        join_phases(im, json_object_get(obj, "kill_chain_phases"), &is_bad_list);
+        join_phases(im, json_doc_get(d, obj, "kill_chain_phases"), &is_bad_list);
     if (is_bad_list && !bad)
         bad = "'kill_chain_phases' is not a list of kill-chain phases";
     if (bad) {
@@ -303,7 +315,8 @@ static int check_pattern(struct bundle *b, const struct json_split_value *v,
     return -EINVAL;
 }
 
-static int deliver_indicator(struct bundle *b, const json_t *obj, const struct json_split_value *v)
+static int deliver_indicator(struct bundle *b, const struct json_doc_node *obj,
+                             const struct json_split_value *v)
 {
     struct intel_import *im = b->im;
     struct intel_indicator ind;
@@ -312,7 +325,8 @@ static int deliver_indicator(struct bundle *b, const json_t *obj, const struct j
         check_optional(b, obj, v, &ind) || check_pattern(b, v, &ind))
         return 0;
     stix_tlp(im, obj, &ind.tlp, &ind.tlp_origin);
-    ind.source = stix_related_identity_name(b->rel, import_json_str(obj, "created_by_ref"));
+    ind.source =
+        stix_related_identity_name(b->rel, json_doc_get_str(&im->doc, obj, "created_by_ref"));
     if (!ind.source)
         ind.source = import_default_source(im);
     struct stix_related_result rr = stix_related_resolve(b->rel, ind.stix_id, im->related,
@@ -321,16 +335,12 @@ static int deliver_indicator(struct bundle *b, const json_t *obj, const struct j
     ind.related_count = rr.count;
     im->counters[IC_RELATED_DANGLING] += rr.dangling;
     im->counters[IC_RELATED_TRUNCATED] += rr.is_truncated;
-    char *json = json_dumps(obj, JSON_COMPACT);
-    if (!json || im->scratch.is_failed || im->text.is_failed) {
-        free(json);
+    if (im->scratch.is_failed || im->text.is_failed) {
         import_error(im, IC_ERR_NOMEM, v->offset, v->line, ind.stix_id, "out of memory");
         return 0;
     }
-    ind.object_json = json;
-    int rc = import_deliver(im, &ind);
-    free(json);
-    return rc;
+    ind.object_json = im->doc_json; /* compact, as json_dumps writes it */
+    return import_deliver(im, &ind);
 }
 
 static int on_value_pass2(void *ctx, const struct json_split_value *v)
@@ -349,13 +359,13 @@ static int on_value_pass2(void *ctx, const struct json_split_value *v)
         im->counters[IC_SKIPPED_NON_INDICATOR]++; /* read in pass 1 */
         return 0;
     }
-    json_t *obj = import_json_parse(im, v);
-    if (!obj)
+    if (import_doc_parse(im, v) != 0)
         return 0;
-    const char *type = import_json_str(obj, "type");
+    const struct json_doc_node *obj = json_doc_root(&im->doc);
+    const char *type = json_doc_get_str(&im->doc, obj, "type");
     int rc = 0;
     if (!type) {
-        import_error(im, IC_ERR_MISSING, v->offset, v->line, import_json_str(obj, "id"),
+        import_error(im, IC_ERR_MISSING, v->offset, v->line, json_doc_get_str(&im->doc, obj, "id"),
                      "object: missing property 'type'");
     } else if (strcmp(type, "indicator") == 0) {
         rc = deliver_indicator(b, obj, v);
@@ -365,7 +375,6 @@ static int on_value_pass2(void *ctx, const struct json_split_value *v)
         stix_tlp(im, obj, &tlp, &origin);
         im->counters[IC_SKIPPED_NON_INDICATOR]++;
     }
-    json_decref(obj);
     return rc;
 }
 

@@ -7,16 +7,22 @@
  *   1. direct: relationship "indicates" or "related-to" from the indicator;
  *   2. one hop from those: "attributed-to" to an intrusion set or threat
  *      actor, then "uses" to attack patterns (ATT&CK techniques).
- * Everything is held in one arena under a byte cap; ids are interned once.
+ * Everything is held under one byte cap. An id is kept as its type (one
+ * byte) and its UUID (16 bytes, with a 32-bit mask of the hex digits written
+ * in upper case, so that two ids are the same exactly when their texts are):
+ * 32 bytes a node, 8 an edge, 4 to 8 a hash slot, so one indicator with one
+ * relationship costs about 50 bytes and 64 MiB hold well over a million.
+ * Only the objects that are defined (not merely named by a relationship)
+ * keep their id text, name, ATT&CK id and aliases.
  */
 #ifndef HRADBA_INTEL_IMPORT_STIX_RELATED_H
 #define HRADBA_INTEL_IMPORT_STIX_RELATED_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
 #include "intel/import/import_mem.h"
+#include "intel/import/json_doc.h"
 #include "intel/indicator.h"
 
 struct stix_related;
@@ -33,7 +39,8 @@ bool stix_related_wants(const char *type);
  * (an id, a relationship's refs). A newer version of an object (by
  * "modified") replaces an older one; revoked objects and relationships are
  * never reported. */
-int stix_related_add(struct stix_related *r, const json_t *obj);
+int stix_related_add(struct stix_related *r, const struct json_doc *d,
+                     const struct json_doc_node *obj);
 
 /* The name of identity `id` when it was offered, else NULL. */
 const char *stix_related_identity_name(const struct stix_related *r, const char *id);
@@ -51,6 +58,10 @@ struct stix_related_result {
 struct stix_related_result stix_related_resolve(const struct stix_related *r,
                                                 const char *indicator_id, struct intel_related *out,
                                                 size_t max, struct import_arena *scratch);
+
+/* Nodes (ids) and edges kept. */
+size_t stix_related_node_count(const struct stix_related *r);
+size_t stix_related_edge_count(const struct stix_related *r);
 
 /* Memory held now and at most (bytes). */
 size_t stix_related_bytes(const struct stix_related *r);

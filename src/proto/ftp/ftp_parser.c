@@ -15,6 +15,7 @@
 
 #include "core/cursor.h"
 #include "proto/imap/mail_line.h"
+#include "proto/imap/mail_pending.h"
 
 enum {
     FTP_LINE_KEEP = 64,   /* octets kept of a line: Telnet prefix, verb, mechanism, code */
@@ -54,7 +55,7 @@ static const char *const ftp_anomaly_names[FTP_ANOMALY_COUNT] = {
 struct ftp_state {
     struct mail_line line[2];         /* per enum flow_dir */
     uint8_t pending[FTP_PENDING_MAX]; /* enum ftp_cmd, oldest first */
-    uint8_t pending_count;
+    size_t pending_count;
     uint16_t multi_code;   /* inside a multi-line reply with this code; 0 outside */
     bool is_greeted;       /* the greeting, or the first command, has passed */
     bool is_tls_wait;      /* AUTH TLS sent, not answered: client bytes are not lines */
@@ -131,12 +132,8 @@ static void ftp_parser_command(struct ftp_state *st, const struct mail_line_view
             cmd = FTP_CMD_QUIT;
     }
     st->is_greeted = true; /* the client speaks after the greeting, seen or not */
-    if (st->pending_count == FTP_PENDING_MAX) {
+    if (!mail_pending_push(st->pending, &st->pending_count, FTP_PENDING_MAX, (uint8_t)cmd))
         ftp_parser_anomaly(st, out, FLOW_TOSERVER, FTP_ANOMALY_TOO_MANY_PENDING);
-        memmove(st->pending, st->pending + 1, FTP_PENDING_MAX - 1);
-        st->pending_count--;
-    }
-    st->pending[st->pending_count++] = (uint8_t)cmd;
     /* RFC 4217: the client waits for the reply before it starts TLS. */
     if (cmd == FTP_CMD_AUTH_TLS)
         st->is_tls_wait = true;
@@ -148,16 +145,10 @@ static void ftp_parser_command(struct ftp_state *st, const struct mail_line_view
  * after it; 0 when the line is no reply line. "ddd" alone counts as "ddd ". */
 static unsigned ftp_parser_code(const struct mail_line_view *v, uint8_t *sep)
 {
-    struct cursor c = cursor_make(v->p, v->len);
-    uint8_t d0 = cursor_u8(&c);
-    uint8_t d1 = cursor_u8(&c);
-    uint8_t d2 = cursor_u8(&c);
-    if (!cursor_ok(&c) || d0 < '1' || d0 > '5' || d1 < '0' || d1 > '9' || d2 < '0' || d2 > '9')
+    int code = mail_line_reply_code(v, sep);
+    if (code < 100 || code > 599 || (*sep != ' ' && *sep != '-'))
         return 0;
-    *sep = cursor_left(&c) > 0 ? cursor_u8(&c) : ' ';
-    if (*sep != ' ' && *sep != '-')
-        return 0;
-    return (unsigned)(d0 - '0') * 100 + (unsigned)(d1 - '0') * 10 + (unsigned)(d2 - '0');
+    return (unsigned)code;
 }
 
 /* Where the command a final reply answers waits: the oldest, except that a
@@ -186,10 +177,8 @@ static enum app_result ftp_parser_final(struct ftp_state *st, unsigned code, str
             ftp_parser_anomaly(st, out, FLOW_TOCLIENT, FTP_ANOMALY_REPLY_UNEXPECTED);
         return APP_OK;
     }
-    size_t at = ftp_parser_answered(st, code);
-    enum ftp_cmd cmd = st->pending[at];
-    st->pending_count = (uint8_t)(st->pending_count - (at + 1));
-    memmove(st->pending, st->pending + at + 1, st->pending_count);
+    enum ftp_cmd cmd =
+        mail_pending_take(st->pending, &st->pending_count, ftp_parser_answered(st, code));
     if (st->pending_count == 0)
         st->is_resync = false; /* both sides level again: pairing is sure */
     switch (cmd) {
@@ -275,8 +264,7 @@ static void *ftp_state_new(void)
     struct ftp_state *st = calloc(1, sizeof(*st));
     if (!st)
         return NULL;
-    mail_line_init(&st->line[FLOW_TOSERVER], FTP_LINE_KEEP);
-    mail_line_init(&st->line[FLOW_TOCLIENT], FTP_LINE_KEEP);
+    mail_line_init_pair(st->line, FTP_LINE_KEEP, FTP_LINE_KEEP);
     return st;
 }
 
@@ -285,15 +273,14 @@ static void ftp_state_free(void *vst)
     struct ftp_state *st = vst;
     if (!st)
         return;
-    mail_line_fini(&st->line[FLOW_TOSERVER]);
-    mail_line_fini(&st->line[FLOW_TOCLIENT]);
+    mail_line_fini_pair(st->line);
     free(st);
 }
 
 static size_t ftp_state_mem(const void *vst)
 {
     const struct ftp_state *st = vst;
-    return sizeof(*st) + mail_line_mem(&st->line[0]) + mail_line_mem(&st->line[1]);
+    return sizeof(*st) + mail_line_mem_pair(st->line);
 }
 
 /* True when the first line of data (as far as it goes) holds "FTP". */
@@ -317,22 +304,14 @@ static enum app_probe ftp_probe(enum flow_dir dir, const uint8_t *data, size_t l
     static const char *const server[] = {"220 ", "220-"};
     static const char *const client[] = {"USER ",  "AUTH TLS", "AUTH SSL",   "FEAT\r", "FEAT\n",
                                          "SYST\r", "SYST\n",   "OPTS UTF8 ", "HOST "};
-    const char *const *set = dir == FLOW_TOCLIENT ? server : client;
-    size_t count = dir == FLOW_TOCLIENT ? sizeof(server) / sizeof(server[0])
-                                        : sizeof(client) / sizeof(client[0]);
-    bool is_maybe = false;
-    for (size_t i = 0; i < count; i++) {
-        int m = mail_line_match_ci(data, len, set[i]);
-        if (m > 0 && dir == FLOW_TOSERVER)
-            return APP_PROBE_YES;
-        if (m > 0) {
-            if (ftp_probe_names_ftp(data, len))
-                return APP_PROBE_YES;
-            return memchr(data, '\n', len) ? APP_PROBE_NO : APP_PROBE_MAYBE;
-        }
-        is_maybe |= m == 0;
-    }
-    return is_maybe ? APP_PROBE_MAYBE : APP_PROBE_NO;
+    int m = dir == FLOW_TOCLIENT
+                ? mail_line_match_any(data, len, server, sizeof(server) / sizeof(server[0]))
+                : mail_line_match_any(data, len, client, sizeof(client) / sizeof(client[0]));
+    if (m <= 0)
+        return m == 0 ? APP_PROBE_MAYBE : APP_PROBE_NO;
+    if (dir == FLOW_TOSERVER || ftp_probe_names_ftp(data, len))
+        return APP_PROBE_YES;
+    return memchr(data, '\n', len) ? APP_PROBE_NO : APP_PROBE_MAYBE;
 }
 
 const struct app_parser ftp_parser = {

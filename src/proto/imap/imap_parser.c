@@ -261,8 +261,7 @@ static void *imap_state_new(void)
     struct imap_state *st = calloc(1, sizeof(*st));
     if (!st)
         return NULL;
-    mail_line_init(&st->line[FLOW_TOSERVER], IMAP_LINE_MAX);
-    mail_line_init(&st->line[FLOW_TOCLIENT], IMAP_LINE_MAX);
+    mail_line_init_pair(st->line, IMAP_LINE_MAX, IMAP_LINE_MAX);
     mail_list_init(&st->caps, true);
     mail_list_init(&st->mailboxes, false);
     return st;
@@ -273,15 +272,14 @@ static void imap_state_free(void *vst)
     struct imap_state *st = vst;
     if (!st)
         return;
-    mail_line_fini(&st->line[FLOW_TOSERVER]);
-    mail_line_fini(&st->line[FLOW_TOCLIENT]);
+    mail_line_fini_pair(st->line);
     free(st);
 }
 
 static size_t imap_state_mem(const void *vst)
 {
     const struct imap_state *st = vst;
-    return sizeof(*st) + mail_line_mem(&st->line[0]) + mail_line_mem(&st->line[1]);
+    return sizeof(*st) + mail_line_mem_pair(st->line);
 }
 
 /* Server: "* OK" or "* PREAUTH" (RFC 9051 §7.1). Client: a tag, a space and
@@ -291,15 +289,9 @@ static enum app_probe imap_probe(enum flow_dir dir, const uint8_t *data, size_t 
     static const char *const server[] = {"* OK ", "* PREAUTH "};
     static const char *const client[] = {"CAPABILITY", "LOGIN", "AUTHENTICATE",
                                          "STARTTLS",   "ID",    "NOOP"};
-    bool is_maybe = false;
     if (dir == FLOW_TOCLIENT) {
-        for (size_t i = 0; i < sizeof(server) / sizeof(server[0]); i++) {
-            int m = mail_line_match_ci(data, len, server[i]);
-            if (m > 0)
-                return APP_PROBE_YES;
-            is_maybe |= m == 0;
-        }
-        return is_maybe ? APP_PROBE_MAYBE : APP_PROBE_NO;
+        int m = mail_line_match_any(data, len, server, sizeof(server) / sizeof(server[0]));
+        return m > 0 ? APP_PROBE_YES : m == 0 ? APP_PROBE_MAYBE : APP_PROBE_NO;
     }
     struct cursor c = cursor_make(data, len);
     size_t tag_len = 0;
@@ -315,6 +307,7 @@ static enum app_probe imap_probe(enum flow_dir dir, const uint8_t *data, size_t 
         return APP_PROBE_MAYBE;
     if (tag_len == 0 || cursor_u8(&c) != ' ')
         return APP_PROBE_NO;
+    bool is_maybe = false;
     for (size_t i = 0; i < sizeof(client) / sizeof(client[0]); i++) {
         int m = mail_line_match_ci(cursor_ptr(&c), cursor_left(&c), client[i]);
         if (m == 0)

@@ -1,4 +1,4 @@
-/* mail_line.c — CRLF line assembly for IMAP and POP3 (see mail_line.h).
+/* mail_line.c — CRLF line assembly for the text protocols (see mail_line.h).
  *
  * A line wholly inside one call is handed back in place, without a copy;
  * only a line spanning calls is kept in the buffer, which grows by doubling
@@ -21,6 +21,23 @@ void mail_line_fini(struct mail_line *l)
     free(l->buf);
     l->buf = NULL;
     l->cap = 0;
+}
+
+void mail_line_init_pair(struct mail_line line[2], size_t to_server_max, size_t to_client_max)
+{
+    mail_line_init(&line[0], to_server_max);
+    mail_line_init(&line[1], to_client_max);
+}
+
+void mail_line_fini_pair(struct mail_line line[2])
+{
+    mail_line_fini(&line[0]);
+    mail_line_fini(&line[1]);
+}
+
+size_t mail_line_mem_pair(const struct mail_line line[2])
+{
+    return mail_line_mem(&line[0]) + mail_line_mem(&line[1]);
 }
 
 bool mail_line_is_partial(const struct mail_line *l)
@@ -82,6 +99,33 @@ int mail_line_match_ci(const uint8_t *p, size_t n, const char *lit)
 bool mail_line_eq_ci(const uint8_t *p, size_t n, const char *lit)
 {
     return n == strlen(lit) && mail_line_starts_ci(p, n, lit);
+}
+
+int mail_line_match_any(const uint8_t *p, size_t n, const char *const *lits, size_t count)
+{
+    int res = -1;
+    for (size_t i = 0; i < count; i++) {
+        int m = mail_line_match_ci(p, n, lits[i]);
+        if (m > 0)
+            return 1;
+        if (m == 0)
+            res = 0;
+    }
+    return res;
+}
+
+int mail_line_reply_code(const struct mail_line_view *v, uint8_t *sep)
+{
+    struct cursor c = cursor_make(v->p, v->len);
+    int code = 0;
+    for (int i = 0; i < 3; i++) {
+        uint8_t ch = cursor_u8(&c);
+        if (!cursor_ok(&c) || ch < '0' || ch > '9')
+            return -1;
+        code = code * 10 + (ch - '0');
+    }
+    *sep = cursor_left(&c) > 0 ? cursor_u8(&c) : ' ';
+    return code;
 }
 
 /* Slides the tail window over n more bytes of the line. */

@@ -1,11 +1,14 @@
-/* mail_line.h — CRLF line assembly for the text mail protocols (IMAP, POP3).
+/* mail_line.h — CRLF line assembly for the text protocols (IMAP, POP3, SMTP,
+ * FTP's control connection).
  *
- * RFC 3501 §2.2 / RFC 9051 §2.2 and RFC 1939 §3: commands and responses are
- * lines ending in CRLF. This takes one direction's in-order bytes and hands
- * back whole lines, keeping at most `keep` bytes of each (a caller skipping a
- * 50 MB message body keeps 8) plus the last MAIL_LINE_TAIL_MAX bytes, where
- * IMAP puts its literal marker. A bare LF ends a line too (lenient, as
- * servers are). Not a parser: it knows nothing of commands.
+ * RFC 3501 §2.2 / RFC 9051 §2.2, RFC 1939 §3, RFC 5321 §2.3.8 and RFC 959
+ * §4: commands and responses are lines ending in CRLF. This takes one
+ * direction's in-order bytes and hands back whole lines, keeping at most
+ * `keep` bytes of each (a caller skipping a 50 MB message body keeps 8) plus
+ * the last MAIL_LINE_TAIL_MAX bytes, where IMAP puts its literal marker. A
+ * bare LF ends a line too (lenient, as servers are). Beside it, the matching
+ * the parsers share: keywords, probe prefixes, three-digit reply codes. Not
+ * a parser: it knows nothing of commands.
  */
 #ifndef HRADBA_PROTO_IMAP_MAIL_LINE_H
 #define HRADBA_PROTO_IMAP_MAIL_LINE_H
@@ -49,6 +52,12 @@ struct mail_line_view {
 void mail_line_init(struct mail_line *l, size_t max_len);
 void mail_line_fini(struct mail_line *l);
 
+/* A flow's two lines, line[0] the client's and line[1] the server's (the
+ * order of enum flow_dir), kept up to to_server_max and to_client_max. */
+void mail_line_init_pair(struct mail_line line[2], size_t to_server_max, size_t to_client_max);
+void mail_line_fini_pair(struct mail_line line[2]);
+size_t mail_line_mem_pair(const struct mail_line line[2]);
+
 enum mail_line_result {
     MAIL_LINE_NEED_MORE = 0, /* c is empty; the partial line is kept */
     MAIL_LINE_READY = 1,     /* *v holds a line; c is advanced past its LF */
@@ -84,5 +93,17 @@ int mail_line_match_ci(const uint8_t *p, size_t n, const char *lit);
 
 /* True when the line starts with lit, case-insensitively. */
 bool mail_line_starts_ci(const uint8_t *p, size_t n, const char *lit);
+
+/* As mail_line_match_ci against each of count literals: 1 when the n bytes
+ * start with one of them; 0 when none does but they are a proper prefix of
+ * one; -1 otherwise. A probe's question: does a session start this way? */
+int mail_line_match_any(const uint8_t *p, size_t n, const char *const *lits, size_t count);
+
+/* The code of an FTP or SMTP reply line (RFC 959 §4.2, RFC 5321 §4.2: three
+ * digits, then " " or "-" and text): 0 to 999, with the octet after the
+ * digits in *sep (' ' when the line ends there); -1 when the line does not
+ * start with three digits. Which codes and separators count is the
+ * caller's protocol's rule. */
+int mail_line_reply_code(const struct mail_line_view *v, uint8_t *sep);
 
 #endif

@@ -16,6 +16,7 @@
 #include "core/cursor.h"
 #include "proto/imap/mail_line.h"
 #include "proto/imap/mail_list.h"
+#include "proto/imap/mail_pending.h"
 #include "proto/imap/mail_sasl.h"
 #include "proto/pop3/pop3_record.h"
 
@@ -289,12 +290,8 @@ static void pop3_parser_command(struct pop3_state *st, const struct mail_line_vi
      * the next status line answers this command, not a greeting. */
     st->is_greeted = true;
     st->commands++;
-    if (st->pending_count == POP3_PENDING_MAX) {
+    if (!mail_pending_push(st->pending, &st->pending_count, POP3_PENDING_MAX, (uint8_t)cmd))
         pop3_parser_anomaly(st, out, FLOW_TOSERVER, POP3_ANOMALY_TOO_MANY_PENDING);
-        memmove(st->pending, st->pending + 1, POP3_PENDING_MAX - 1);
-        st->pending_count--;
-    }
-    st->pending[st->pending_count++] = (uint8_t)cmd;
     pop3_parser_command_args(st, cmd, &c, out);
 }
 
@@ -436,9 +433,7 @@ static enum app_result pop3_parser_response(struct pop3_state *st, const struct 
         pop3_parser_anomaly(st, out, FLOW_TOCLIENT, POP3_ANOMALY_RESPONSE_UNEXPECTED);
         return APP_OK;
     }
-    enum pop3_cmd cmd = st->pending[0];
-    memmove(st->pending, st->pending + 1, st->pending_count - 1);
-    st->pending_count--;
+    enum pop3_cmd cmd = mail_pending_take(st->pending, &st->pending_count, 0);
     return pop3_parser_answer(st, cmd, is_ok, out);
 }
 
@@ -506,8 +501,7 @@ static void *pop3_state_new(void)
     struct pop3_state *st = calloc(1, sizeof(*st));
     if (!st)
         return NULL;
-    mail_line_init(&st->line[FLOW_TOSERVER], POP3_LINE_MAX);
-    mail_line_init(&st->line[FLOW_TOCLIENT], POP3_LINE_MAX);
+    mail_line_init_pair(st->line, POP3_LINE_MAX, POP3_LINE_MAX);
     mail_list_init(&st->caps, true);
     return st;
 }
@@ -517,15 +511,14 @@ static void pop3_state_free(void *vst)
     struct pop3_state *st = vst;
     if (!st)
         return;
-    mail_line_fini(&st->line[FLOW_TOSERVER]);
-    mail_line_fini(&st->line[FLOW_TOCLIENT]);
+    mail_line_fini_pair(st->line);
     free(st);
 }
 
 static size_t pop3_state_mem(const void *vst)
 {
     const struct pop3_state *st = vst;
-    return sizeof(*st) + mail_line_mem(&st->line[0]) + mail_line_mem(&st->line[1]);
+    return sizeof(*st) + mail_line_mem_pair(st->line);
 }
 
 /* Server: "+OK" and a space or the line end (RFC 1939 §4 greeting).
@@ -535,17 +528,10 @@ static enum app_probe pop3_probe(enum flow_dir dir, const uint8_t *data, size_t 
     static const char *const server[] = {"+OK ", "+OK\r", "+OK\n"};
     static const char *const client[] = {"CAPA\r", "CAPA\n", "USER ",  "APOP ",
                                          "AUTH ",  "AUTH\r", "STLS\r", "STLS\n"};
-    const char *const *set = dir == FLOW_TOCLIENT ? server : client;
-    size_t count = dir == FLOW_TOCLIENT ? sizeof(server) / sizeof(server[0])
-                                        : sizeof(client) / sizeof(client[0]);
-    bool is_maybe = false;
-    for (size_t i = 0; i < count; i++) {
-        int m = mail_line_match_ci(data, len, set[i]);
-        if (m > 0)
-            return APP_PROBE_YES;
-        is_maybe |= m == 0;
-    }
-    return is_maybe ? APP_PROBE_MAYBE : APP_PROBE_NO;
+    int m = dir == FLOW_TOCLIENT
+                ? mail_line_match_any(data, len, server, sizeof(server) / sizeof(server[0]))
+                : mail_line_match_any(data, len, client, sizeof(client) / sizeof(client[0]));
+    return m > 0 ? APP_PROBE_YES : m == 0 ? APP_PROBE_MAYBE : APP_PROBE_NO;
 }
 
 const struct app_parser pop3_parser = {

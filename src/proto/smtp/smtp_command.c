@@ -86,12 +86,8 @@ static size_t smtp_command_path(struct cursor *c, const char *prefix, const uint
 
 static void smtp_command_push(struct smtp_state *st, enum smtp_cmd cmd, struct app_out *out)
 {
-    if (st->pending_count == SMTP_PENDING_MAX) {
+    if (!mail_pending_push(st->pending, &st->pending_count, SMTP_PENDING_MAX, (uint8_t)cmd))
         smtp_parser_anomaly(st, out, FLOW_TOSERVER, SMTP_ANOMALY_TOO_MANY_PENDING);
-        memmove(st->pending, st->pending + 1, SMTP_PENDING_MAX - 1);
-        st->pending_count--;
-    }
-    st->pending[st->pending_count++] = (uint8_t)cmd;
 }
 
 /* A command that belongs to a transaction starts one. Envelope commands

@@ -339,8 +339,7 @@ static void *smtp_state_new(void)
     struct smtp_state *st = calloc(1, sizeof(*st));
     if (!st)
         return NULL;
-    mail_line_init(&st->line[FLOW_TOSERVER], SMTP_LINE_MAX);
-    mail_line_init(&st->line[FLOW_TOCLIENT], SMTP_REPLY_LINE_MAX);
+    mail_line_init_pair(st->line, SMTP_LINE_MAX, SMTP_REPLY_LINE_MAX);
     mime_list_init(&st->tx.rcpt, SMTP_RCPT_MAX, SMTP_RCPT_POOL_MAX, SMTP_PATH_MAX, false);
     return st;
 }
@@ -350,8 +349,7 @@ static void smtp_state_free(void *vst)
     struct smtp_state *st = vst;
     if (!st)
         return;
-    mail_line_fini(&st->line[FLOW_TOSERVER]);
-    mail_line_fini(&st->line[FLOW_TOCLIENT]);
+    mail_line_fini_pair(st->line);
     mime_list_fini(&st->tx.rcpt);
     mime_parser_free(st->tx.mime);
     free(st);
@@ -360,8 +358,8 @@ static void smtp_state_free(void *vst)
 static size_t smtp_state_mem(const void *vst)
 {
     const struct smtp_state *st = vst;
-    return sizeof(*st) + mail_line_mem(&st->line[0]) + mail_line_mem(&st->line[1]) +
-           mime_list_mem(&st->tx.rcpt) + (st->tx.mime ? mime_parser_mem(st->tx.mime) : 0);
+    return sizeof(*st) + mail_line_mem_pair(st->line) + mime_list_mem(&st->tx.rcpt) +
+           (st->tx.mime ? mime_parser_mem(st->tx.mime) : 0);
 }
 
 /* Server: a 220 greeting (RFC 5321 §4.2: "220" SP or "220-").
@@ -370,32 +368,25 @@ static enum app_probe smtp_probe(enum flow_dir dir, const uint8_t *data, size_t 
 {
     static const char *const server[] = {"220 ", "220-"};
     static const char *const client[] = {"EHLO ", "HELO ", "EHLO\r", "HELO\r", "LHLO "};
-    const char *const *set = dir == FLOW_TOCLIENT ? server : client;
-    size_t count = dir == FLOW_TOCLIENT ? sizeof(server) / sizeof(server[0])
-                                        : sizeof(client) / sizeof(client[0]);
-    bool is_maybe = false;
-    for (size_t i = 0; i < count; i++) {
-        int m = mail_line_match_ci(data, len, set[i]);
-        if (m > 0) {
-            if (dir == FLOW_TOCLIENT) {
-                /* FTP greets with 220 too: an SMTP greeting names the
-                 * protocol or is answered by EHLO, which the client side
-                 * decides. Say maybe unless the line says SMTP. */
-                const uint8_t *lf = memchr(data, '\n', len);
-                size_t n = lf ? (size_t)(lf - data) : len;
-                struct cursor c = cursor_make(data, n);
-                for (size_t k = 0; k + 4 <= n; k++) {
-                    if (mail_line_starts_ci(cursor_ptr(&c) + k, n - k, "SMTP") ||
-                        mail_line_starts_ci(cursor_ptr(&c) + k, n - k, "mail"))
-                        return APP_PROBE_YES;
-                }
-                return lf ? APP_PROBE_NO : APP_PROBE_MAYBE;
-            }
+    int m = dir == FLOW_TOCLIENT
+                ? mail_line_match_any(data, len, server, sizeof(server) / sizeof(server[0]))
+                : mail_line_match_any(data, len, client, sizeof(client) / sizeof(client[0]));
+    if (m <= 0)
+        return m == 0 ? APP_PROBE_MAYBE : APP_PROBE_NO;
+    if (dir == FLOW_TOSERVER)
+        return APP_PROBE_YES;
+    /* FTP greets with 220 too: an SMTP greeting names the protocol or is
+     * answered by EHLO, which the client side decides. Say maybe unless the
+     * line says SMTP. */
+    const uint8_t *lf = memchr(data, '\n', len);
+    size_t n = lf ? (size_t)(lf - data) : len;
+    struct cursor c = cursor_make(data, n);
+    for (size_t k = 0; k + 4 <= n; k++) {
+        if (mail_line_starts_ci(cursor_ptr(&c) + k, n - k, "SMTP") ||
+            mail_line_starts_ci(cursor_ptr(&c) + k, n - k, "mail"))
             return APP_PROBE_YES;
-        }
-        is_maybe |= m == 0;
     }
-    return is_maybe ? APP_PROBE_MAYBE : APP_PROBE_NO;
+    return lf ? APP_PROBE_NO : APP_PROBE_MAYBE;
 }
 
 const struct app_parser smtp_parser = {

@@ -6,27 +6,15 @@
  * DATA's message through (anything else takes it back), 220 to STARTTLS
  * hands the flow to TLS, 334 keeps an AUTH exchange going.
  */
-#include <string.h>
-
-#include "core/cursor.h"
 #include "proto/smtp/smtp_state.h"
 
 /* The reply code, or -1 when the line does not start with three digits;
  * *is_last is false for "ddd-". */
 static int smtp_reply_code(const struct mail_line_view *v, bool *is_last)
 {
-    struct cursor c = cursor_make(v->p, v->len);
-    int code = 0;
-    for (int i = 0; i < 3; i++) {
-        uint8_t ch = cursor_u8(&c);
-        if (!cursor_ok(&c) || ch < '0' || ch > '9')
-            return -1;
-        code = code * 10 + (ch - '0');
-    }
     uint8_t sep = ' ';
-    if (cursor_left(&c) > 0)
-        sep = cursor_u8(&c);
-    if (sep != ' ' && sep != '-' && sep != '\t')
+    int code = mail_line_reply_code(v, &sep);
+    if (code < 0 || (sep != ' ' && sep != '-' && sep != '\t'))
         return -1;
     *is_last = sep != '-';
     return code;
@@ -91,10 +79,8 @@ enum app_result smtp_reply_line(struct smtp_state *st, const struct mail_line_vi
         smtp_parser_anomaly(st, out, FLOW_TOCLIENT, SMTP_ANOMALY_REPLY_UNEXPECTED);
         return APP_OK;
     }
-    enum smtp_cmd cmd = st->pending[0];
-    if (cmd == SMTP_CMD_AUTH && code == 334)
+    if (st->pending[0] == SMTP_CMD_AUTH && code == 334)
         return APP_OK; /* a challenge: the exchange goes on (RFC 4954 §4) */
-    memmove(st->pending, st->pending + 1, st->pending_count - 1);
-    st->pending_count--;
+    enum smtp_cmd cmd = mail_pending_take(st->pending, &st->pending_count, 0);
     return smtp_reply_answer(st, cmd, code, out);
 }

@@ -11,6 +11,7 @@
 
 #include "proto/app.h"
 #include "proto/imap/mail_line.h"
+#include "proto/imap/mail_pending.h"
 #include "proto/imap/mail_sasl.h"
 #include "proto/mime/mime_list.h"
 #include "proto/mime/mime_parser.h"

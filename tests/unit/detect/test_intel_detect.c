@@ -193,6 +193,30 @@ static void test_http_and_dns(void **state)
     intel_set_free(s);
 }
 
+/* A new intel version takes effect at the next check; the old one is no
+ * longer looked at (the worker swaps through core/qsbr.h). */
+static void test_swap(void **state)
+{
+    (void)state;
+    struct intel_set *s1 = make_set();
+    struct intel_set_builder *b = intel_set_builder_new(NOW_US);
+    add(b, "indicator--other", "[ipv4-addr:value = '10.0.0.1']");
+    struct intel_set *s2 = intel_set_build(b);
+    struct intel_detect *d = intel_detect_new(s1);
+    struct intel_hit h[4];
+    struct flow f = make_flow("10.0.0.1", "203.0.113.9", 80);
+    assert_int_equal(intel_detect_flow(d, &f, h, 4), 1);
+    assert_true(has_hit(h, 1, "indicator--ip", "dest_ip"));
+    intel_detect_use(d, s2);
+    intel_set_free(s1);
+    assert_int_equal(intel_detect_flow(d, &f, h, 4), 1);
+    assert_true(has_hit(h, 1, "indicator--other", "src_ip"));
+    intel_detect_use(d, NULL);
+    assert_int_equal(intel_detect_flow(d, &f, h, 4), 0);
+    intel_detect_free(d);
+    intel_set_free(s2);
+}
+
 static void test_no_set(void **state)
 {
     (void)state;
@@ -209,6 +233,7 @@ int main(void)
         cmocka_unit_test(test_flow_addresses),
         cmocka_unit_test(test_tls_record),
         cmocka_unit_test(test_http_and_dns),
+        cmocka_unit_test(test_swap),
         cmocka_unit_test(test_no_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
