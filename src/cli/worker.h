@@ -22,8 +22,8 @@ struct qsbr;
 struct worker_config {
     struct decode_config decode;
     struct flow_config flow;
-    struct app_layer_config app;   /* parser table filled by worker_config_default */
-    bool is_flows_only;            /* no reassembly, no protocol parsers: flow events only */
+    struct app_layer_config app; /* parser table filled by worker_config_default */
+    bool is_flows_only;          /* no reassembly, no protocol parsers: flow events only */
     /* The intel set, swapped by its holder while the worker runs (borrowed,
      * outlives the worker; NULL: no intel checks); intel_reader is this
      * worker's reader index in it. */
