@@ -3,9 +3,9 @@
  * A builder takes already-extracted indicator values (IP/CIDR, domain, URL,
  * file hashes, JA3/JA3S/JA4, e-mail address), each with an opaque 32-bit
  * reference into the caller's indicator table, and compiles them into an
- * immutable matcher. Lookups allocate nothing and take no lock. A swap holder
- * (struct intel_match_ref) replaces the matcher while workers keep matching,
- * and frees the old one once every worker has passed a quiescent point.
+ * immutable matcher. Lookups allocate nothing and take no lock. A new
+ * matcher (inside a new intel set, intel/set/) replaces the old one while
+ * workers keep matching through core/qsbr.h.
  * Not a STIX pattern engine (intel/pattern/) and not a store. docs/intel.md
  * ("Matcher") documents the normalisations, structures and limits.
  */
@@ -136,26 +136,30 @@ bool intel_match_hash_bin(const struct intel_match *m, enum intel_kind kind, con
 bool intel_match_string(const struct intel_match *m, enum intel_kind kind, const char *s,
                         size_t len, struct intel_match_hit *hit);
 
-/* ---- burst lookups (any thread; no allocation, no lock, no write) ----
+/* ---- batch lookups (any thread; no allocation, no lock, no write) ----
  *
  * The same answers as the single lookups above, for n keys at once. Each
- * step (hash, pre-filter line, table slot, record) is taken for every key of
- * a burst before the next step, with the cache lines of the next step
- * requested ahead, so the memory latencies of the keys overlap instead of
- * adding up. Worth it from a few keys: a worker checks the addresses of a
- * burst of packets, flows or events. Keys go in bursts of INTEL_MATCH_BURST
- * internally; n is not limited. */
+ * step (hash, pre-filter line, table slot, interval, node) is taken for
+ * every key of a group before the next step, with the cache lines of the
+ * next step requested ahead, so the memory latencies of the keys overlap
+ * instead of adding up. Worth it from a few keys: a worker checks the
+ * addresses of a burst of packets, flows or events in one call (pointers
+ * into them, no copy). Keys go in groups of INTEL_MATCH_BURST internally; n
+ * is not limited. docs/intel.md ("Batch lookups") has the measurements. */
 enum { INTEL_MATCH_BURST = 32 };
 
-/* addrs[i] and families[i] as in intel_match_ip. The hits of key i go to
- * hits[i * max_hits ...] (longest prefix first, as intel_match_ip), their
- * number to counts[i]. Returns the number of keys with at least one hit. */
+/* addrs[i] and families[i] as in intel_match_ip (a NULL addrs[i] matches
+ * nothing; IPv6 keys are looked up one by one). The hits of key i go to
+ * hits[i * max_hits ...] (n * max_hits entries; longest prefix first, as
+ * intel_match_ip), their number to counts[i] (n entries). Returns the
+ * number of keys with at least one hit. */
 size_t intel_match_ip_batch(const struct intel_match *m, const uint8_t *const *addrs,
                             const int *families, size_t n, struct intel_match_hit *hits,
                             size_t max_hits, size_t *counts);
 
-/* digests[i]: len raw digest bytes of `kind` (as intel_match_hash_bin).
- * hits[i] gets the match of key i, or count 0 and refs NULL when it has none.
+/* digests[i]: len raw digest bytes of `kind` (MD5, SHA1, SHA256, JA3 or
+ * JA3S, as intel_match_hash_bin; NULL matches nothing). hits[i] (n entries)
+ * gets the match of key i, or count 0 and refs NULL when it has none.
  * Returns the number of keys with a match. */
 size_t intel_match_hash_bin_batch(const struct intel_match *m, enum intel_kind kind,
                                   const uint8_t *const *digests, size_t len, size_t n,
@@ -178,40 +182,5 @@ struct intel_match_stats {
     uint64_t bytes_digests;     /* MD5/SHA-1/SHA-256/JA3/JA3S tables; in bytes_total */
 };
 void intel_match_stats(const struct intel_match *m, struct intel_match_stats *out);
-
-/* ---- the swap holder ----
- *
- * One writer (the control thread) publishes new matchers; `worker_count`
- * readers use the current one. A reader calls intel_match_ref_get() to use
- * the matcher and intel_match_ref_quiescent() at a safe point (between
- * packets, or every few packets), after which it may no longer use any
- * matcher pointer it got before. The writer frees a retired matcher once
- * every online worker has passed a quiescent point after its retirement
- * (quiescent-state-based reclamation). A worker that stops reading (idle,
- * exiting) calls intel_match_ref_offline() so it does not hold reclamation
- * back, and intel_match_ref_online() before reading again. */
-struct intel_match_ref;
-
-/* worker_count 1..1024; every worker starts offline. NULL on failure. */
-struct intel_match_ref *intel_match_ref_new(unsigned worker_count);
-/* Frees the holder, the current matcher and every retired one. Call only
- * when no reader runs. */
-void intel_match_ref_free(struct intel_match_ref *r);
-
-/* Writer: installs m (NULL allowed: no intel), retires the previous matcher
- * and frees those that no reader can still see. Returns 0 or -ENOMEM (then m
- * was installed and the old one is freed only by intel_match_ref_free). */
-int intel_match_ref_publish(struct intel_match_ref *r, struct intel_match *m);
-/* Writer: frees what can be freed; returns the number still waiting. */
-size_t intel_match_ref_reclaim(struct intel_match_ref *r);
-/* Writer: waits (sleeping in 100 us steps) until every retired matcher is freed. */
-void intel_match_ref_synchronize(struct intel_match_ref *r);
-
-/* Reader `worker`: the current matcher (may be NULL); valid until its next
- * intel_match_ref_quiescent() or intel_match_ref_offline(). */
-const struct intel_match *intel_match_ref_get(struct intel_match_ref *r);
-void intel_match_ref_quiescent(struct intel_match_ref *r, unsigned worker);
-void intel_match_ref_online(struct intel_match_ref *r, unsigned worker);
-void intel_match_ref_offline(struct intel_match_ref *r, unsigned worker);
 
 #endif

@@ -230,10 +230,8 @@ static void test_no_set(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_flow_addresses),
-        cmocka_unit_test(test_tls_record),
-        cmocka_unit_test(test_http_and_dns),
-        cmocka_unit_test(test_swap),
+        cmocka_unit_test(test_flow_addresses), cmocka_unit_test(test_tls_record),
+        cmocka_unit_test(test_http_and_dns),   cmocka_unit_test(test_swap),
         cmocka_unit_test(test_no_set),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

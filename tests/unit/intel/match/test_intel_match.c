@@ -520,6 +520,47 @@ static void test_random_against_naive(void **state)
     naive_free(&nv);
 }
 
+/* The builder keeps its values (reordered) across builds: add, build, add
+ * more, build again; both matchers answer for what they were built from. */
+static void test_build_twice(void **state)
+{
+    (void)state;
+    const char *md5 = "d41d8cd98f00b204e9800998ecf8427e";
+    const char *sha1 = "da39a3ee5e6b4b0d3255bfef95601890afd80709";
+    struct intel_match_builder *b = intel_match_builder_new();
+    assert_int_equal(add(b, INTEL_KIND_MD5, md5, 1), 0);
+    assert_int_equal(add(b, INTEL_KIND_DOMAIN, "evil.example", 2), 0);
+    assert_int_equal(add(b, INTEL_KIND_IPV4, "192.0.2.0/24", 3), 0);
+    struct intel_match *m1 = intel_match_build(b);
+    assert_int_equal(add(b, INTEL_KIND_SHA1, sha1, 4), 0);
+    assert_int_equal(add(b, INTEL_KIND_MD5, md5, 5), 0);
+    assert_int_equal(add(b, INTEL_KIND_URL, "http://evil.example/x", 6), 0);
+    struct intel_match *m2 = intel_match_build(b);
+    assert_non_null(m1);
+    assert_non_null(m2);
+    struct intel_match_hit h[4];
+    assert_true(intel_match_hash(m1, INTEL_KIND_MD5, md5, 32, h));
+    assert_int_equal(h[0].count, 1);
+    assert_false(intel_match_hash(m1, INTEL_KIND_SHA1, sha1, 40, h));
+    assert_false(intel_match_url(m1, "http://evil.example/x", 21, h));
+    assert_true(intel_match_hash(m2, INTEL_KIND_MD5, md5, 32, h));
+    assert_int_equal(h[0].count, 2);
+    assert_int_equal(h[0].refs[1], 5);
+    assert_true(intel_match_hash(m2, INTEL_KIND_SHA1, sha1, 40, h));
+    assert_true(intel_match_url(m2, "http://evil.example/x", 21, h));
+    assert_int_equal(dom(m2, "a.evil.example", h), 1);
+    assert_int_equal(ip4(m2, "192.0.2.7", h, 4), 1);
+    struct intel_match_stats st;
+    intel_match_stats(m2, &st);
+    assert_int_equal(st.values[INTEL_KIND_MD5], 1);
+    assert_int_equal(st.values[INTEL_KIND_SHA1], 1);
+    assert_int_equal(st.refs, 6);
+    assert_true(st.bytes_digests > 0);
+    intel_match_free(m1);
+    intel_match_free(m2);
+    intel_match_builder_free(b);
+}
+
 /* ---- batch lookups agree with single ones ---- */
 
 static bool same_hits(const struct intel_match_hit *a, const struct intel_match_hit *b, size_t n)
@@ -762,6 +803,7 @@ int main(void)
         cmocka_unit_test(test_hashes_and_fingerprints),
         cmocka_unit_test(test_refs_dedup_and_high_bit),
         cmocka_unit_test(test_random_against_naive),
+        cmocka_unit_test(test_build_twice),
         cmocka_unit_test(test_batch_agrees_with_single),
         cmocka_unit_test(test_prefilter_no_false_negative),
     };
