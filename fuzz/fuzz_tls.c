@@ -1,60 +1,27 @@
 /* fuzz_tls.c — libFuzzer target for the TLS parser (src/proto/tls/), the
  * hello decoder and fingerprints, and the EVE tls formatter.
  *
- * Input: one selector byte, a 2-byte big-endian client length, then the
- * payload: that many client bytes, the rest the server's (the length is
- * cut to the payload). Each part is fed to its direction in chunks of 1 to
- * 64 bytes (sizes from the selector), alternating client and server, each
- * chunk copied to an
- * exact-size buffer so ASan sees a read one past its end. With the
- * selector's top bit set, a gap is reported in the server direction
- * halfway. The payload is also decoded directly as a ClientHello and a
- * ServerHello body (so the QUIC entry points get fuzzed too). Every record
- * is formatted and the JSON checked.
+ * Input (a shape of its own): one selector byte, a 2-byte big-endian
+ * client length, then the payload: that many client bytes, the rest the
+ * server's (the length is cut to the payload). Each part is fed to its
+ * direction in chunks of 1 to 64 bytes (sizes from the selector),
+ * alternating client and server, each from an exact-size copy
+ * (fuzz_app.h). With the selector's top bit set, a gap is reported in the
+ * server direction halfway. The payload is also decoded directly as a
+ * ClientHello and a ServerHello body (so the QUIC entry points get fuzzed
+ * too). Every record is formatted and the JSON checked.
  */
-#include <stdint.h>
-#include <stdlib.h>
-#include <string.h>
-
-#include "output/json_buf.h"
-#include "proto/app.h"
+#include "fuzz_app.h"
 #include "proto/tls/tls_eve.h"
 #include "proto/tls/tls_hello.h"
 #include "proto/tls/tls_parser.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static void fuzz_tls_emit(void *ctx, enum app_record type, const void *record)
+static void fuzz_tls_format(struct fuzz_app *f, enum app_record type, const void *record)
 {
-    struct json_buf *b = ctx;
-    if (type == APP_RECORD_ANOMALY) {
-        const struct app_anomaly *a = record;
-        if (!a->event || a->proto != APP_PROTO_TLS)
-            abort();
-        return;
-    }
-    if (type != APP_RECORD_TLS)
-        abort();
-    json_buf_reset(b);
-    json_buf_open_object(b, NULL);
-    tls_eve_format(b, record);
-    json_buf_close_object(b);
-    if (!json_buf_ok(b) || b->depth != 0)
-        abort();
-}
-
-static enum app_result fuzz_tls_feed(void *st, enum flow_dir dir, const uint8_t *data, size_t len,
-                                     struct app_out *out)
-{
-    uint8_t *copy = malloc(len ? len : 1);
-    if (!copy)
-        return APP_ERROR;
-    if (len)
-        memcpy(copy, data, len);
-    out->dir = dir;
-    enum app_result r = tls_parser.parse(st, dir, copy, len, out);
-    free(copy);
-    return r;
+    (void)type;
+    tls_eve_format(&f->b, record);
 }
 
 static void fuzz_tls_hellos(const uint8_t *p, size_t len)
@@ -72,24 +39,10 @@ static void fuzz_tls_hellos(const uint8_t *p, size_t len)
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Client octets p[0..split), server octets p[split..len), alternating. */
+static enum app_result fuzz_tls_flow(struct fuzz_app *f, void *st, uint8_t sel, const uint8_t *p,
+                                     size_t len, size_t split)
 {
-    if (size < 3)
-        return 0;
-    const uint8_t sel = data[0];
-    size_t split = (size_t)data[1] << 8 | data[2];
-    const uint8_t *p = data + 3;
-    const size_t len = size - 3;
-    if (split > len)
-        split = len;
-    fuzz_tls_hellos(p, len);
-
-    struct json_buf b;
-    json_buf_init(&b);
-    struct app_out out = {fuzz_tls_emit, &b, 1, FLOW_TOSERVER, 0};
-    void *st = tls_parser.state_new();
-    if (!st)
-        goto done;
     tls_parser.probe(FLOW_TOSERVER, p, len);
     size_t chunk = (size_t)(sel & 0x7) * 9 + 1;
     const uint8_t *part[2] = {p, p + split};
@@ -104,20 +57,34 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 continue;
             if (d == 1 && (sel & 0x80) && !has_gap && left[1] <= server_total / 2) {
                 has_gap = true;
-                r = tls_parser.gap(st, FLOW_TOCLIENT, 7, &out);
+                r = fuzz_app_gap(f, st, FLOW_TOCLIENT, 7);
                 if (r != APP_OK)
                     break;
             }
-            r = fuzz_tls_feed(st, (enum flow_dir)d, part[d], n, &out);
+            r = fuzz_app_feed(f, st, (enum flow_dir)d, part[d], n);
             part[d] += n;
             left[d] -= n;
         }
     }
-    tls_parser.state_mem(st);
-    if (r == APP_OK)
-        tls_parser.flow_end(st, &out);
-    tls_parser.state_free(st);
-done:
-    json_buf_fini(&b);
+    return r;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    if (size < 3)
+        return 0;
+    const uint8_t sel = data[0];
+    size_t split = (size_t)data[1] << 8 | data[2];
+    const uint8_t *p = data + 3;
+    const size_t len = size - 3;
+    if (split > len)
+        split = len;
+    fuzz_tls_hellos(p, len);
+
+    struct fuzz_app f = {.parser = &tls_parser, .type = APP_RECORD_TLS, .format = fuzz_tls_format};
+    void *st = fuzz_app_begin(&f);
+    if (st && fuzz_tls_flow(&f, st, sel, p, len, split) == APP_OK)
+        tls_parser.flow_end(st, &f.out);
+    fuzz_app_end(&f, st);
     return 0;
 }

@@ -115,6 +115,13 @@ struct intel_store *cmd_intel_open_store(const char *data_dir_opt, bool read_onl
     }
     return st;
 }
+int cmd_intel_close_store(struct intel_store *st, int rc)
+{
+    if (rc != 0)
+        fprintf(stderr, "hradba intel: %s\n", intel_store_errmsg(st));
+    intel_store_close(st);
+    return rc != 0 ? EXIT_CODE_FATAL : 0;
+}
 /* The length of the printable UTF-8 character at s (1 to 4), or 0 for a
  * control character (C0, DEL, C1) or a byte that does not start a valid
  * sequence (RFC 3629: no overlongs, no surrogates, nothing past U+10FFFF). */
@@ -263,12 +270,8 @@ static int intel_expire(int argc, char **argv)
     int64_t older_than = cmd_intel_now_us() - (int64_t)days * DAY_US;
     uint64_t removed = 0;
     rc = st ? intel_store_expire(st, older_than, with_revoked, &removed) : 0;
-    if (rc != 0) {
-        fprintf(stderr, "hradba intel: %s\n", intel_store_errmsg(st));
-        intel_store_close(st);
+    if (cmd_intel_close_store(st, rc) != 0)
         return EXIT_CODE_FATAL;
-    }
-    intel_store_close(st);
     cmd_intel_time(older_than, before, sizeof(before));
     fprintf(stderr, "hradba intel: removed %" PRIu64 " indicator%s (expired before %.19sZ%s)\n",
             removed, removed == 1 ? "" : "s", before, with_revoked ? ", or revoked" : "");

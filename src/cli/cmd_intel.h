@@ -34,6 +34,10 @@ int cmd_intel_store_path(const char *data_dir_opt, char *dir, char *db, size_t c
 struct intel_store *cmd_intel_open_store(const char *data_dir_opt, bool read_only, char *db,
                                          size_t cap, bool *is_missing, int *exit_code);
 
+/* Closes st (NULL: nothing) after the work rc says how went: when rc is not
+ * 0, the store's message goes to stderr first. 0, or EXIT_CODE_FATAL. */
+int cmd_intel_close_store(struct intel_store *st, int rc);
+
 /* us as "2026-03-15T13:01:20.335242Z" (fraction only when non-zero), or "-"
  * for INTEL_TIME_NONE. */
 void cmd_intel_time(int64_t us, char *out, size_t cap);

@@ -5,11 +5,17 @@
  * and per file). Bad objects are reported with file and line and skipped;
  * a failure of the store itself rolls the open batch back and ends the run.
  * What was committed before stays: re-running the same import is harmless.
+ *
+ * Reading and storing overlap: a second thread runs the importer and hands
+ * copied records over through a bounded queue (intel_import_queue.h); this
+ * thread alone writes the store and the terminal, in the input's order, so
+ * the output and the transactions are those of a run on one thread.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +25,7 @@
 #include "cli/cmd_intel.h"
 #include "cli/data_dir.h"
 #include "cli/exit_code.h"
+#include "cli/intel_import_queue.h"
 #include "cli/progress.h"
 #include "intel/import/intel_import.h"
 #include "intel/store/intel_store.h"
@@ -49,6 +56,7 @@ struct import_file {
 
 struct import_run {
     struct intel_store *st;
+    struct intel_import_queue *queue; /* NULL: read and store on this thread */
     struct import_file file;
     uint64_t batch_puts, total_puts;
     bool is_in_txn;
@@ -337,6 +345,92 @@ static int on_indicator(void *ctx, const struct intel_indicator *ind)
     return 0;
 }
 
+/* --- The reading thread ----------------------------------------------- */
+
+struct reader {
+    struct intel_import *im;
+    struct intel_import_queue *queue;
+    const char *path;
+    int rc;      /* intel_import_path's */
+    bool is_oom; /* a record could not be copied */
+};
+
+static int reader_indicator(void *ctx, const struct intel_indicator *ind)
+{
+    struct reader *rd = ctx;
+    int rc = intel_import_queue_put_indicator(rd->queue, ind);
+    rd->is_oom |= rc == -ENOMEM;
+    return rc == 0 ? 0 : -EIO; /* the writer stopped, or no memory: stop reading */
+}
+
+static void reader_error(void *ctx, const struct intel_import_error *e)
+{
+    struct reader *rd = ctx;
+    rd->is_oom |= intel_import_queue_put_error(rd->queue, e) == -ENOMEM;
+}
+
+static void *reader_main(void *arg)
+{
+    struct reader *rd = arg;
+    rd->rc = intel_import_path(rd->im, rd->path);
+    intel_import_queue_close(rd->queue);
+    return NULL;
+}
+
+/* The writer's side of one file: stores and prints what the reader hands
+ * over, in order; after a store failure the rest is dropped. */
+static void write_records(struct import_run *r)
+{
+    struct intel_import_slab *slab;
+    while ((slab = intel_import_queue_take(r->queue)) != NULL) {
+        for (size_t i = 0; i < slab->count && !r->has_store_failed; i++) {
+            const struct intel_import_item *it = &slab->items[i];
+            if (it->kind == INTEL_IMPORT_ITEM_ERROR)
+                on_error(r, &it->u.err);
+            else if (on_indicator(r, &it->u.ind) != 0)
+                intel_import_queue_cancel(r->queue);
+        }
+        intel_import_queue_give_back(r->queue, slab);
+    }
+}
+
+/* Imports path with a reading thread, or on this thread alone when none can
+ * be started. False when the importer could not be made (no memory); else
+ * *rc is intel_import_path's code. */
+static bool import_piped(struct import_run *r, const struct intel_import_options *opts,
+                         const struct intel_import_callbacks *direct, const char *path, int *rc)
+{
+    struct reader rd = {NULL, r->queue, path, 0, false};
+    struct intel_import_callbacks cb = {reader_indicator, reader_error, &rd};
+    pthread_t th;
+    bool is_piped = false;
+    if (r->queue) {
+        intel_import_queue_open(r->queue);
+        rd.im = intel_import_new(opts, &cb);
+        is_piped = rd.im && pthread_create(&th, NULL, reader_main, &rd) == 0;
+        if (!is_piped) {
+            intel_import_free(rd.im);
+            rd.im = NULL;
+        }
+    }
+    if (is_piped) {
+        write_records(r);
+        pthread_join(th, NULL);
+        if (rd.is_oom && !r->has_store_failed) {
+            snprintf(r->store_err, sizeof(r->store_err), "out of memory");
+            r->has_store_failed = true;
+        }
+    } else {
+        rd.im = intel_import_new(opts, direct);
+        if (!rd.im)
+            return false;
+        rd.rc = intel_import_path(rd.im, path);
+    }
+    intel_import_free(rd.im);
+    *rc = rd.rc;
+    return true;
+}
+
 static void file_summary(const struct import_run *r, bool is_quiet)
 {
     const struct import_file *f = &r->file;
@@ -399,14 +493,12 @@ static bool import_one(struct import_run *r, const struct intel_import_options *
     r->file.path = path;
     struct intel_import_options opts = *base;
     opts.now_us = import_stamp_us(path);
-    struct intel_import *im = intel_import_new(&opts, cb);
-    if (!im) {
+    int rc = 0;
+    if (!import_piped(r, &opts, cb, path, &rc)) {
         snprintf(r->store_err, sizeof(r->store_err), "out of memory");
         r->has_store_failed = true;
         return false;
     }
-    int rc = intel_import_path(im, path);
-    intel_import_free(im);
     if (!r->has_store_failed)
         commit_batch(r);
     progress_done(&r->pr);
@@ -457,6 +549,7 @@ int cmd_intel_import(int argc, char **argv)
     r.st = import_open_store(o.data_dir, &rc);
     if (!r.st)
         return rc;
+    r.queue = intel_import_queue_new(); /* NULL: everything on this thread */
     struct intel_import_callbacks cb = {
         .on_indicator = on_indicator, .on_error = on_error, .ctx = &r};
     bool is_clean = true;
@@ -471,8 +564,10 @@ int cmd_intel_import(int argc, char **argv)
                 "what was committed before stays\n",
                 r.store_err);
         intel_store_close(r.st);
+        intel_import_queue_free(r.queue);
         return EXIT_CODE_FATAL;
     }
     intel_store_close(r.st);
+    intel_import_queue_free(r.queue);
     return is_clean ? EXIT_CODE_OK : EXIT_CODE_INPUT;
 }

@@ -167,8 +167,9 @@ struct read_opts {
     const char *source, *contains;
     size_t limit;
 };
-/* getopt for list/show/stats; which: the command's name, for messages.
- * Returns -1 to go on or an exit code. */
+/* getopt for list/show/stats, and their operands: show takes one indicator
+ * id (argv[optind] after the call), the others none. which: the command's
+ * name, for messages. Returns -1 to go on or an exit code. */
 static int read_parse(int argc, char **argv, const char *which, void (*usage)(FILE *),
                       struct read_opts *o)
 {
@@ -183,7 +184,7 @@ static int read_parse(int argc, char **argv, const char *which, void (*usage)(FI
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
-    bool is_list = strcmp(which, "list") == 0;
+    bool is_list = strcmp(which, "list") == 0, is_show = strcmp(which, "show") == 0;
     memset(o, 0, sizeof(*o));
     optind = 1;
     int c;
@@ -213,8 +214,48 @@ static int read_parse(int argc, char **argv, const char *which, void (*usage)(FI
             return EXIT_CODE_USAGE;
         }
     }
+    if (is_show && argc - optind != 1) {
+        fputs("hradba intel show: give one indicator id\n", stderr);
+        usage(stderr);
+        return EXIT_CODE_USAGE;
+    }
+    if (!is_show && optind < argc) {
+        fprintf(stderr, "hradba intel %s: unexpected argument '%s'\n", which, argv[optind]);
+        return EXIT_CODE_USAGE;
+    }
     return -1;
 }
+
+/* read_parse, then the store opened read-only, its path in db (cap bytes):
+ * -1 to go on with *st (NULL when there is no store yet), or an exit code. */
+static int read_begin(int argc, char **argv, const char *which, void (*usage)(FILE *),
+                      struct read_opts *o, char *db, size_t cap, struct intel_store **st)
+{
+    int rc = read_parse(argc, argv, which, usage, o);
+    if (rc >= 0)
+        return rc;
+    bool is_missing;
+    *st = cmd_intel_open_store(o->data_dir, true, db, cap, &is_missing, &rc);
+    return *st || is_missing ? -1 : rc;
+}
+
+/* The end of list and show: rc from reading the store (-EIO when standard
+ * output failed); closes the store. Returns the exit code. */
+static int read_finish(struct intel_store *st, int rc)
+{
+    if (rc == -EIO && ferror(stdout)) {
+        rc = cmd_intel_finish_output(EXIT_CODE_OK);
+    } else if (rc != 0) {
+        fprintf(stderr, "hradba intel: %s\n",
+                rc == -ENOMEM ? "out of memory" : intel_store_errmsg(st));
+        rc = EXIT_CODE_FATAL;
+    } else {
+        rc = cmd_intel_finish_output(EXIT_CODE_OK);
+    }
+    intel_store_close(st);
+    return rc;
+}
+
 static void list_usage(FILE *out)
 {
     fputs("usage: hradba intel list [options]\n"
@@ -260,21 +301,15 @@ static int list_cb(void *ctx, const struct intel_indicator *ind)
 int cmd_intel_list(int argc, char **argv)
 {
     struct read_opts o;
-    int rc = read_parse(argc, argv, "list", list_usage, &o);
+    char db[4096];
+    struct intel_store *st;
+    int rc = read_begin(argc, argv, "list", list_usage, &o, db, sizeof(db), &st);
     if (rc >= 0)
         return rc;
-    if (optind < argc) {
-        fprintf(stderr, "hradba intel list: unexpected argument '%s'\n", argv[optind]);
-        return EXIT_CODE_USAGE;
-    }
-    char db[4096];
-    bool is_missing;
-    struct intel_store *st =
-        cmd_intel_open_store(o.data_dir, true, db, sizeof(db), &is_missing, &rc);
-    if (is_missing)
+    if (!st) {
         fprintf(stderr, "hradba intel: no store at %s yet: nothing imported\n", db);
-    if (!st)
-        return rc;
+        return EXIT_CODE_OK;
+    }
     struct list_ctx l = {.is_json = o.is_json, .now = cmd_intel_now_us()};
     json_buf_init(&l.b);
     struct intel_store_filter f = {.source = o.source,
@@ -284,17 +319,7 @@ int cmd_intel_list(int argc, char **argv)
                                    .limit = o.limit};
     rc = intel_store_list(st, &f, list_cb, &l);
     json_buf_fini(&l.b);
-    if (rc == -EIO && ferror(stdout))
-        rc = cmd_intel_finish_output(EXIT_CODE_OK);
-    else if (rc != 0) {
-        fprintf(stderr, "hradba intel: %s\n",
-                rc == -ENOMEM ? "out of memory" : intel_store_errmsg(st));
-        rc = EXIT_CODE_FATAL;
-    } else {
-        rc = cmd_intel_finish_output(EXIT_CODE_OK);
-    }
-    intel_store_close(st);
-    return rc;
+    return read_finish(st, rc);
 }
 
 static void show_usage(FILE *out)
@@ -427,40 +452,22 @@ static int show_cb(void *ctx, const struct intel_indicator *ind)
 int cmd_intel_show(int argc, char **argv)
 {
     struct read_opts o;
-    int rc = read_parse(argc, argv, "show", show_usage, &o);
+    char db[4096];
+    struct intel_store *st;
+    int rc = read_begin(argc, argv, "show", show_usage, &o, db, sizeof(db), &st);
     if (rc >= 0)
         return rc;
-    if (argc - optind != 1) {
-        fputs("hradba intel show: give one indicator id\n", stderr);
-        show_usage(stderr);
-        return EXIT_CODE_USAGE;
-    }
     const char *id = argv[optind];
-    char db[4096];
-    bool is_missing;
-    struct intel_store *st =
-        cmd_intel_open_store(o.data_dir, true, db, sizeof(db), &is_missing, &rc);
-    if (!st && !is_missing)
-        return rc;
     struct intel_store_info info = {0};
     rc = st ? intel_store_info(st, id, &info) : -ENOENT;
     struct show_ctx s = {.is_json = o.is_json, .now = cmd_intel_now_us(), .info = &info};
     if (rc == 0)
         rc = intel_store_get(st, id, show_cb, &s);
-    if (rc == -ENOENT) {
-        fprintf(stderr, "hradba intel: no indicator %s in %s\n", id, db);
-        rc = EXIT_CODE_INPUT;
-    } else if (rc == -EIO && ferror(stdout)) {
-        rc = cmd_intel_finish_output(EXIT_CODE_OK);
-    } else if (rc != 0) {
-        fprintf(stderr, "hradba intel: %s\n",
-                rc == -ENOMEM ? "out of memory" : intel_store_errmsg(st));
-        rc = EXIT_CODE_FATAL;
-    } else {
-        rc = cmd_intel_finish_output(EXIT_CODE_OK);
-    }
+    if (rc != -ENOENT)
+        return read_finish(st, rc);
+    fprintf(stderr, "hradba intel: no indicator %s in %s\n", id, db);
     intel_store_close(st);
-    return rc;
+    return EXIT_CODE_INPUT;
 }
 
 static void stats_usage(FILE *out)
@@ -523,18 +530,10 @@ static int stats_print(const char *db, const struct intel_store_stats *s, uint64
 int cmd_intel_stats(int argc, char **argv)
 {
     struct read_opts o;
-    int rc = read_parse(argc, argv, "stats", stats_usage, &o);
-    if (rc >= 0)
-        return rc;
-    if (optind < argc) {
-        fprintf(stderr, "hradba intel stats: unexpected argument '%s'\n", argv[optind]);
-        return EXIT_CODE_USAGE;
-    }
     char db[4096];
-    bool is_missing;
-    struct intel_store *st =
-        cmd_intel_open_store(o.data_dir, true, db, sizeof(db), &is_missing, &rc);
-    if (!st && !is_missing)
+    struct intel_store *st;
+    int rc = read_begin(argc, argv, "stats", stats_usage, &o, db, sizeof(db), &st);
+    if (rc >= 0)
         return rc;
     /* No store yet is an empty store. */
     struct intel_store_stats s = {.last_import_us = INTEL_TIME_NONE};
@@ -542,12 +541,8 @@ int cmd_intel_stats(int argc, char **argv)
     rc = st ? intel_store_stats(st, cmd_intel_now_us(), &s) : 0;
     if (rc == 0 && st)
         rc = intel_store_version(st, &version);
-    if (rc != 0) {
-        fprintf(stderr, "hradba intel: %s\n", intel_store_errmsg(st));
-        intel_store_close(st);
+    if (cmd_intel_close_store(st, rc) != 0)
         return EXIT_CODE_FATAL;
-    }
-    intel_store_close(st);
     stats_print(db, &s, version, o.is_json);
     return cmd_intel_finish_output(EXIT_CODE_OK);
 }

@@ -185,8 +185,8 @@ int import_doc_parse(struct intel_import *im, const struct json_split_value *v)
         return -EINVAL;
     im->doc_dump = json_dumps(obj, JSON_COMPACT | JSON_ENCODE_ANY);
     json_decref(obj);
-    if (!im->doc_dump || json_doc_parse(&im->doc, im->doc_dump, strlen(im->doc_dump),
-                                        JSON_DOC_TRUSTED) != 0) {
+    if (!im->doc_dump ||
+        json_doc_parse(&im->doc, im->doc_dump, strlen(im->doc_dump), JSON_DOC_TRUSTED) != 0) {
         import_error(im, IC_ERR_NOMEM, v->offset, v->line, NULL, "out of memory");
         return -ENOMEM;
     }

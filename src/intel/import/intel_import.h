@@ -29,8 +29,10 @@
  * techniques...); more are dropped and counted (related.truncated). */
 #define INTEL_IMPORT_RELATED_MAX 32u
 /* Per-file memory for what resolves relationships (STIX: the small objects
- * and relationships of a bundle; MISP: event metadata and feed hashes). Past
- * it, resolution is incomplete and reported once (error.resolve_over_cap). */
+ * and relationships of a bundle, about 50 bytes an indicator with one
+ * relationship, so 48 MiB for a million; MISP: event metadata and feed
+ * hashes). Past it, resolution is incomplete and reported once
+ * (error.resolve_over_cap). */
 #define INTEL_IMPORT_RESOLVE_MAX (64u * 1024u * 1024u)
 
 enum intel_import_format {

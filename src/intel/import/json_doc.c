@@ -46,32 +46,23 @@ void json_doc_fini(struct json_doc *d)
     json_doc_init(d);
 }
 
-/* Makes *buf hold at least need bytes; a buffer grown for one large text
- * is trimmed back when the next one is small. */
-static int reserve(void **buf, size_t *cap, size_t need, size_t unit)
+/* buf reallocated to hold at least need units (*cap updated), or NULL with
+ * buf untouched. A buffer grown for one large text is trimmed back when the
+ * next one is small; grow (need 0 meaning "one more") doubles. */
+static void *resize(void *buf, size_t *cap, size_t need, size_t unit)
 {
-    if (*cap >= need && (*cap * unit <= KEEP_BYTES || need * unit > KEEP_BYTES / 4))
-        return 0;
+    bool is_grow = need == 0;
+    if (is_grow)
+        need = *cap + 1;
+    else if (*cap >= need && (*cap * unit <= KEEP_BYTES || need * unit > KEEP_BYTES / 4))
+        return buf;
     size_t n = *cap < need ? *cap * 2 : 0;
     n = n > need ? n : need;
     n = n < 256 ? 256 : n;
-    void *nb = realloc(*buf, n * unit);
-    if (!nb)
-        return -ENOMEM;
-    *buf = nb;
-    *cap = n;
-    return 0;
-}
-
-static int grow(void **buf, size_t *cap, size_t unit)
-{
-    size_t n = *cap ? *cap * 2 : 256;
-    void *nb = realloc(*buf, n * unit);
-    if (!nb)
-        return -ENOMEM;
-    *buf = nb;
-    *cap = n;
-    return 0;
+    void *nb = realloc(buf, n * unit);
+    if (nb)
+        *cap = n;
+    return nb;
 }
 
 static void skip_ws(struct reader *r)
@@ -377,7 +368,8 @@ static int read_literal(struct reader *r, struct json_doc_node *n)
         const char *text;
         size_t len;
         uint8_t kind;
-    } lits[] = {{"true", 4, JSON_DOC_TRUE}, {"false", 5, JSON_DOC_FALSE}, {"null", 4, JSON_DOC_NULL}};
+    } lits[] = {
+        {"true", 4, JSON_DOC_TRUE}, {"false", 5, JSON_DOC_FALSE}, {"null", 4, JSON_DOC_NULL}};
     for (size_t i = 0; i < 3; i++) {
         if ((size_t)(r->end - r->p) >= lits[i].len && !memcmp(r->p, lits[i].text, lits[i].len)) {
             n->kind = lits[i].kind;
@@ -392,8 +384,12 @@ static int read_literal(struct reader *r, struct json_doc_node *n)
 /* A new node, linked after `prev` (0: the first child of `parent`). */
 static int add_node(struct json_doc *d, uint32_t parent, uint32_t prev, uint32_t *index)
 {
-    if (d->node_count == d->node_cap && grow((void **)&d->nodes, &d->node_cap, sizeof *d->nodes))
-        return -ENOMEM;
+    if (d->node_count == d->node_cap) {
+        struct json_doc_node *nodes = resize(d->nodes, &d->node_cap, 0, sizeof *nodes);
+        if (!nodes)
+            return -ENOMEM;
+        d->nodes = nodes;
+    }
     if (d->node_count >= UINT32_MAX)
         return -EINVAL;
     uint32_t i = (uint32_t)d->node_count++;
@@ -424,8 +420,12 @@ static int check_key(const struct json_doc *d, uint32_t obj, uint32_t k)
 static int push(struct json_doc *d, size_t depth, uint32_t node)
 {
     /* Two words per level: the container and its last child. */
-    if (2 * depth + 2 > d->stack_cap && grow((void **)&d->stack, &d->stack_cap, sizeof *d->stack))
-        return -ENOMEM;
+    if (2 * depth + 2 > d->stack_cap) {
+        uint32_t *stack = resize(d->stack, &d->stack_cap, 0, sizeof *stack);
+        if (!stack)
+            return -ENOMEM;
+        d->stack = stack;
+    }
     d->stack[2 * depth] = node;
     d->stack[2 * depth + 1] = 0;
     return 0;
@@ -524,11 +524,20 @@ int json_doc_parse(struct json_doc *d, const char *text, size_t len, unsigned fl
     bool is_trusted = flags & JSON_DOC_TRUSTED;
     if (len >= UINT32_MAX)
         return -EINVAL;
-    if (reserve((void **)&d->strings, &d->strings_cap, len + 1, 1) != 0 ||
-        (!is_trusted && reserve((void **)&d->compact, &d->compact_cap, len + 1, 1) != 0) ||
-        reserve((void **)&d->nodes, &d->node_cap, 0, sizeof *d->nodes) != 0 ||
-        reserve((void **)&d->stack, &d->stack_cap, 0, sizeof *d->stack) != 0)
+    /* Strings and the compact text fit in the text's length: no checks while reading. */
+    char *strings = resize(d->strings, &d->strings_cap, len + 1, 1);
+    if (strings)
+        d->strings = strings;
+    char *compact = is_trusted ? d->compact : resize(d->compact, &d->compact_cap, len + 1, 1);
+    if (compact)
+        d->compact = compact;
+    if (!strings || (!is_trusted && !compact))
         return -ENOMEM;
+    if (d->node_cap * sizeof *d->nodes > KEEP_BYTES) {
+        free(d->nodes);
+        d->nodes = NULL;
+        d->node_cap = 0;
+    }
     struct reader r = {d, (const unsigned char *)text, (const unsigned char *)text + len,
                        is_trusted, d->compact};
     int rc = parse(&r);

@@ -23,9 +23,10 @@
 #define JSON_DOC_STRICT_MEMBERS 64u
 
 /* Flags of json_doc_parse. */
-#define JSON_DOC_TRUSTED 1u /* the text is jansson's compact output: reals, long integers,
-                               any depth and member count are read, duplicates are not
-                               looked for, and no compact copy is made */
+#define JSON_DOC_TRUSTED                                                                           \
+    1u /* the text is jansson's compact output: reals, long integers,                              \
+          any depth and member count are read, duplicates are not                                  \
+          looked for, and no compact copy is made */
 
 enum json_doc_kind {
     JSON_DOC_NULL = 0,

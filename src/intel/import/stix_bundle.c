@@ -76,7 +76,7 @@ static void stix_tlp(struct intel_import *im, const struct json_doc_node *obj, e
     bool is_known = false, is_unknown = false;
     enum intel_tlp max = INTEL_TLP_CLEAR;
     for (const struct json_doc_node *v = json_doc_is(refs, JSON_DOC_ARRAY) ? json_doc_first(d, refs)
-                                                                          : NULL;
+                                                                           : NULL;
          v; v = json_doc_next(d, v)) {
         enum intel_tlp t;
         if (intel_tlp_from_marking_id(json_doc_str(d, v), &t) == 0) {

@@ -225,20 +225,18 @@ static void note_peak(struct stix_related *r)
         r->peak_bytes = now;
 }
 
-/* Grows an array of *cap elements of size unit to twice as many, under the
- * cap and below limit elements. */
-static bool grow_array(struct stix_related *r, void **array, size_t *cap, size_t unit, size_t first,
-                       size_t limit)
+/* array grown to twice *cap elements of size unit (first when empty), under
+ * the cap and at most limit elements; NULL (array untouched) when it cannot. */
+static void *grow_array(struct stix_related *r, void *array, size_t *cap, size_t unit, size_t first,
+                        size_t limit)
 {
     size_t n = *cap ? *cap * 2 : first;
     if (n > limit || !room_for(r, (n - *cap) * unit))
-        return false;
-    void *na = realloc(*array, n * unit);
-    if (!na)
-        return false;
-    *array = na;
-    *cap = n;
-    return true;
+        return NULL;
+    void *na = realloc(array, n * unit);
+    if (na)
+        *cap = n;
+    return na;
 }
 
 static bool grow_slots(struct stix_related *r)
@@ -295,9 +293,13 @@ static uint32_t intern(struct stix_related *r, const struct id_key *k)
         return i;
     if ((r->node_count + 1) * 2 > r->slot_cap && !grow_slots(r))
         return UINT32_MAX;
-    if (r->node_count == r->node_cap &&
-        !grow_array(r, (void **)&r->nodes, &r->node_cap, sizeof(struct node), 256, EDGE_TO_MASK))
-        return UINT32_MAX;
+    if (r->node_count == r->node_cap) {
+        struct node *nodes =
+            grow_array(r, r->nodes, &r->node_cap, sizeof *nodes, 256, EDGE_TO_MASK);
+        if (!nodes)
+            return UINT32_MAX;
+        r->nodes = nodes;
+    }
     i = (uint32_t)r->node_count++;
     struct node *n = &r->nodes[i];
     memset(n, 0, sizeof *n);
@@ -320,9 +322,13 @@ static bool add_edge(struct stix_related *r, const struct id_key *from, const st
     uint32_t b = a != UINT32_MAX ? intern(r, to) : UINT32_MAX;
     if (b == UINT32_MAX)
         return false;
-    if (r->edge_count == r->edge_cap &&
-        !grow_array(r, (void **)&r->edges, &r->edge_cap, sizeof(struct edge), 1024, UINT32_MAX - 1))
-        return false;
+    if (r->edge_count == r->edge_cap) {
+        struct edge *edges =
+            grow_array(r, r->edges, &r->edge_cap, sizeof *edges, 1024, UINT32_MAX - 1);
+        if (!edges)
+            return false;
+        r->edges = edges;
+    }
     struct edge *e = &r->edges[r->edge_count];
     e->to_kind = b | (uint32_t)kind << EDGE_TO_BITS;
     e->next = r->nodes[a].first_edge;
@@ -428,10 +434,13 @@ static int add_entity(struct stix_related *r, const struct json_doc *d,
     if (!room_for(r, need))
         return -ENOSPC;
     if (!e) {
-        if (r->entity_count == r->entity_cap &&
-            !grow_array(r, (void **)&r->entities, &r->entity_cap, sizeof(struct entity), 64,
-                        UINT32_MAX - 1))
-            return -ENOSPC;
+        if (r->entity_count == r->entity_cap) {
+            struct entity *entities =
+                grow_array(r, r->entities, &r->entity_cap, sizeof *entities, 64, UINT32_MAX - 1);
+            if (!entities)
+                return -ENOSPC;
+            r->entities = entities;
+        }
         struct entity *en = &r->entities[r->entity_count];
         memset(en, 0, sizeof *en);
         if (!(en->id = import_arena_strdup(&r->arena, id)))
@@ -459,8 +468,8 @@ int stix_related_add(struct stix_related *r, const struct json_doc *d,
     const char *id = json_doc_get_str(d, obj, "id");
     if (!type || !stix_related_wants(type) || !import_id_is_stix(id, type))
         return -EINVAL;
-    int rc = !strcmp(type, "relationship") ? add_relationship(r, d, obj)
-                                           : add_entity(r, d, obj, id);
+    int rc =
+        !strcmp(type, "relationship") ? add_relationship(r, d, obj) : add_entity(r, d, obj, id);
     if (rc == -ENOSPC)
         r->is_full = true;
     return rc;
@@ -523,9 +532,9 @@ static void hop(struct resolve *z, size_t direct, uint8_t kind, unsigned *budget
             const struct entity *te = entity_of(r, to);
             if (ed->to_kind >> EDGE_TO_BITS != kind || !te || te->is_revoked)
                 continue;
-            bool is_wanted = kind == RK_USES ? to->type == NT_ATTACK_PATTERN
-                                             : to->type == NT_INTRUSION_SET ||
-                                                   to->type == NT_THREAT_ACTOR;
+            bool is_wanted = kind == RK_USES
+                                 ? to->type == NT_ATTACK_PATTERN
+                                 : to->type == NT_INTRUSION_SET || to->type == NT_THREAT_ACTOR;
             if (!is_wanted)
                 continue;
             if (!rel) {

@@ -14,6 +14,9 @@
 
 #include "intel/store/intel_store_internal.h"
 
+/* The page size of a new store (bytes, as SQL text). */
+#define STORE_PAGE_SIZE "16384"
+
 static const char schema_sql[] =
     "CREATE TABLE meta (\n"
     "  key TEXT PRIMARY KEY,\n"
@@ -179,10 +182,15 @@ static int schema_error(struct intel_store *st, int rc, char *err, size_t cap)
 static int schema_create(struct intel_store *st, char *err, size_t cap)
 {
     char *msg = NULL;
-    /* WAL is a property of the file: set once, before the first table.
-     * (16 KiB pages were measured too: more writes, not fewer, because the
-     * row-key index is updated at random places.) */
-    int rc = sqlite3_exec(st->db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL);
+    /* The page size and WAL are properties of the file: set once, before the
+     * first table. 16 KiB pages: a million-indicator import costs about 30%
+     * less CPU than with 4 KiB ones (a quarter of the WAL frames, so of the
+     * write calls, and rows of ~600 bytes waste less of a page), and the
+     * file is 7% smaller; the row-key index is rewritten whole by a batch of
+     * random keys whatever the page size. Stores made with another page size
+     * keep it. */
+    int rc = sqlite3_exec(st->db, "PRAGMA page_size=" STORE_PAGE_SIZE "; PRAGMA journal_mode=WAL",
+                          NULL, NULL, NULL);
     if (rc != SQLITE_OK)
         return schema_error(st, rc, err, cap);
     rc = sqlite3_exec(st->db, "BEGIN IMMEDIATE", NULL, NULL, NULL);

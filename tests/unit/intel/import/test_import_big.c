@@ -2,7 +2,10 @@
  * intrusion set and relationships last) is read with memory bounded by one
  * object: every indicator is delivered, related objects are resolved across
  * the file, and the importer's own memory counters stay small. Without
- * sanitizers the process's peak RSS is checked too.
+ * sanitizers the process's peak RSS is checked too. A second bundle gives
+ * every one of 200,000 indicators its own relationship: all resolve, and
+ * the resolution tables are small enough that a million indicators with a
+ * million relationships fit INTEL_IMPORT_RESOLVE_MAX.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -142,8 +145,96 @@ static void test_big_bundle(void **state)
     free(path);
 }
 
+#define REL_COUNT 200000u
+#define REL_FAMILIES 10u
+
+struct per_family {
+    uint64_t count, related, wrong;
+};
+
+static int family_indicator(void *ctx, const struct intel_indicator *ind)
+{
+    struct per_family *c = ctx;
+    c->count++;
+    if (ind->related_count != 1) {
+        c->wrong++;
+        return 0;
+    }
+    /* indicator n indicates family n % 10, named "family <n % 10>" */
+    unsigned long long n = strtoull(ind->stix_id + strlen("indicator--"), NULL, 16);
+    char want[32];
+    snprintf(want, sizeof want, "family %llu", n % REL_FAMILIES);
+    if (strcmp(ind->related[0].name, want) == 0 &&
+        !strcmp(ind->related[0].relationship, "indicates"))
+        c->related++;
+    else
+        c->wrong++;
+    return 0;
+}
+
+static void write_related_bundle(FILE *f)
+{
+    fputs("{\"type\":\"bundle\",\"id\":\"bundle--9a0b6c1d-2e3f-4a5b-8c7d-0e1f2a3b4c5e\","
+          "\"objects\":[\n",
+          f);
+    for (unsigned n = 0; n < REL_COUNT; n++)
+        fprintf(f,
+                "{\"type\":\"indicator\",\"spec_version\":\"2.1\","
+                "\"id\":\"indicator--%08x-0000-4000-8000-%012x\","
+                "\"created\":\"2024-01-01T00:00:00Z\",\"modified\":\"2024-01-01T00:00:00Z\","
+                "\"pattern\":\"[ipv4-addr:value = '10.%u.%u.%u']\",\"pattern_type\":\"stix\","
+                "\"valid_from\":\"2024-01-01T00:00:00Z\"},\n",
+                n, n * 2654435761u, n >> 16 & 255, n >> 8 & 255, n & 255);
+    for (unsigned k = 0; k < REL_FAMILIES; k++)
+        fprintf(f,
+                "{\"type\":\"malware\",\"spec_version\":\"2.1\","
+                "\"id\":\"malware--%08x-2222-4000-8000-000000000000\","
+                "\"created\":\"2024-01-01T00:00:00Z\",\"modified\":\"2024-01-01T00:00:00Z\","
+                "\"name\":\"family %u\",\"is_family\":true},\n",
+                k, k);
+    for (unsigned n = 0; n < REL_COUNT; n++)
+        fprintf(f,
+                "%s{\"type\":\"relationship\",\"spec_version\":\"2.1\","
+                "\"id\":\"relationship--%08x-1111-4000-8000-000000000000\","
+                "\"created\":\"2024-01-01T00:00:00Z\",\"modified\":\"2024-01-01T00:00:00Z\","
+                "\"relationship_type\":\"indicates\","
+                "\"source_ref\":\"indicator--%08x-0000-4000-8000-%012x\","
+                "\"target_ref\":\"malware--%08x-2222-4000-8000-000000000000\"}\n",
+                n ? "," : "", n, n, n * 2654435761u, n % REL_FAMILIES);
+    fputs("]}\n", f);
+}
+
+static void test_one_relationship_each(void **state)
+{
+    (void)state;
+    char *path = temp_file("", 0);
+    assert_non_null(path);
+    FILE *f = fopen(path, "w");
+    write_related_bundle(f);
+    fclose(f);
+    struct per_family c = {0, 0, 0};
+    struct intel_import_callbacks cb = {family_indicator, count_error, &c};
+    struct intel_import *im = intel_import_new(NULL, &cb);
+    assert_int_equal(intel_import_path(im, path), 0);
+    assert_int_equal(c.count, REL_COUNT);
+    assert_int_equal(c.related, REL_COUNT);
+    assert_int_equal(c.wrong, 0);
+    assert_int_equal(intel_import_error_count(im), 0);
+    assert_int_equal(counter(im, "related.entries"), REL_COUNT);
+    uint64_t peak = counter(im, "memory.peak_resolve_bytes");
+    fprintf(stderr, "%u indicators and relationships: tables %llu bytes (%.1f a relationship)\n",
+            REL_COUNT, (unsigned long long)peak, (double)peak / REL_COUNT);
+    /* The tables grow by doubling: here they are sized for 2^18 ids and
+     * edges, for a million they are sized for 2^20, four times as much. */
+    assert_true(peak * 4 < INTEL_IMPORT_RESOLVE_MAX);
+    intel_import_free(im);
+    unlink(path);
+    free(path);
+}
+
 int main(void)
 {
-    const struct CMUnitTest tests[] = {cmocka_unit_test(test_big_bundle)};
+    const struct CMUnitTest tests[] = {cmocka_unit_test(test_big_bundle),
+                                       cmocka_unit_test(test_one_relationship_each)};
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

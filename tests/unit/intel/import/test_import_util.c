@@ -1,5 +1,6 @@
 /* test_import_util.c — the importers' building blocks: the streaming JSON
- * splitter (chunk boundaries, strings, depth, truncation), strict STIX
+ * splitter (chunk boundaries, strings, depth, truncation), the fast JSON
+ * reader against jansson (what it accepts, the compact text), strict STIX
  * timestamps, UUIDv5 ids, the TLP helpers (against ../shared/intel/tlp.json
  * and the spec's marking objects), the MISP/CSV type → pattern table and the
  * CSV column mapping.
@@ -17,6 +18,7 @@
 #include "intel/import/import_mem.h"
 #include "intel/import/import_time.h"
 #include "intel/import/intel_import.h"
+#include "intel/import/json_doc.h"
 #include "intel/import/json_split.h"
 #include "intel/import/misp_types.h"
 
@@ -106,6 +108,203 @@ static void test_split_chunks(void **state)
         assert_int_equal(whole.line[i], bytes.line[i]);
     }
     assert_int_equal(bytes.n, whole.n);
+}
+
+/* Long strings with escapes and newlines at every offset modulo 8 (the
+ * splitter skips string bytes eight at a time): fed whole and in odd
+ * chunks, the objects, types and lines are the same. */
+static void test_split_long_strings(void **state)
+{
+    (void)state;
+    char text[8192];
+    size_t len = (size_t)snprintf(text, sizeof text, "{\"objects\": [\n");
+    for (int k = 0; k < 12; k++)
+        len += (size_t)snprintf(text + len, sizeof text - len,
+                                "{\"type\": \"t%d\", \"s\": \"%.*sa\\\"b\\\\\\\\c\nd%.*s\\\\\"},\n",
+                                k, k, "xxxxxxxxxxxx", 11 - k, "yyyyyyyyyyyy");
+    len += (size_t)snprintf(text + len, sizeof text - len, "{\"type\": \"end\"}]}");
+    static const size_t chunks[] = {1 << 20, 1, 3, 7, 9, 13};
+    struct emitted first;
+    for (size_t c = 0; c < sizeof chunks / sizeof chunks[0]; c++) {
+        struct emitted e;
+        memset(&e, 0, sizeof e);
+        struct json_split s;
+        struct json_split_callbacks cb = {bundle_classify, bundle_value};
+        json_split_init(&s, &cb, &e, 1024);
+        for (size_t at = 0; at < len; at += chunks[c]) {
+            size_t n = len - at < chunks[c] ? len - at : chunks[c];
+            assert_int_equal(json_split_feed(&s, (const uint8_t *)text + at, n), 0);
+        }
+        assert_int_equal(json_split_finish(&s), 0);
+        json_split_fini(&s);
+        assert_int_equal(e.n, 13);
+        assert_string_equal(e.type[5], "t5");
+        assert_string_equal(e.type[12], "end");
+        assert_int_equal(e.line[12], 26); /* one newline inside each string */
+        if (c == 0) {
+            first = e;
+            continue;
+        }
+        for (size_t i = 0; i < e.n; i++) {
+            assert_string_equal(e.text[i], first.text[i]);
+            assert_int_equal(e.line[i], first.line[i]);
+            assert_int_equal(e.offset[i], first.offset[i]);
+        }
+    }
+}
+
+/* --- Fast JSON reader ----------------------------------------------------- */
+
+/* When the strict reading accepts text, jansson accepts it too and writes
+ * the same compact text; the trusted reading takes whatever jansson writes.
+ * Returns the strict reading's code. */
+static int doc_check(struct json_doc *d, const char *text, size_t len)
+{
+    json_error_t je;
+    json_t *j = json_loadb(text, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &je);
+    int rc = json_doc_parse(d, text, len, 0);
+    if (rc == 0) {
+        if (!j)
+            fail_msg("accepted, jansson refuses (%s): %.*s", je.text, (int)len, text);
+        char *dump = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+        if (strcmp(dump, d->compact) != 0)
+            fail_msg("compact text: %s, jansson: %s", d->compact, dump);
+        free(dump);
+    }
+    if (j) {
+        char *dump = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
+        struct json_doc t;
+        json_doc_init(&t);
+        assert_int_equal(json_doc_parse(&t, dump, strlen(dump), JSON_DOC_TRUSTED), 0);
+        json_doc_fini(&t);
+        free(dump);
+        json_decref(j);
+    }
+    return rc;
+}
+
+static void test_doc_against_jansson(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        int rc; /* strict: 0 accepted, 1 refused */
+    } cases[] = {
+        {"{\"a\":\"\\u00e9\\ud83d\\ude00\\/\\\"\\\\\\b\\f\\n\\r\\t\\u0001\\u001f\\u0022\"}", 0},
+        {"{ \"a\" : [ 1 , -2 , 0 , 123456789012345678 ] , \"b\" : { \"\" : [ ] } }", 0},
+        {"{\"a\":\"caf\xc3\xa9 \xe6\x97\xa5 \xf0\x9f\x98\x80 \x7f\",\"b\":true,\"c\":null}", 0},
+        {"[1.5]", 1},                  /* reals: jansson writes them its own way */
+        {"[1e5]", 1},                  /* (valid: the trusted reading takes them) */
+        {"[-0]", 1},                   /* written "0" by jansson */
+        {"[1234567890123456789]", 1},  /* 19 digits */
+        {"[99999999999999999999]", 1}, /* too big for jansson */
+        {"{\"a\":1,\"a\":2}", 1},      /* duplicate keys, at any depth */
+        {"[{\"x\":{\"\":1,\"\":2}}]", 1},
+        {"{\"a\":\"\\ud800\"}", 1}, /* lone surrogates */
+        {"{\"a\":\"\\udc00x\"}", 1},
+        {"{\"a\":\"\\u0000\"}", 1},          /* NUL */
+        {"{\"a\":\"\xc0\x80\"}", 1},         /* overlong */
+        {"{\"a\":\"\xed\xa0\x80\"}", 1},     /* an encoded surrogate */
+        {"{\"a\":\"\xf4\x90\x80\x80\"}", 1}, /* past U+10FFFF */
+        {"{\"a\":\"\x01\"}", 1},             /* a raw control character */
+        {"[01]", 1},
+        {"[1,]", 1},
+        {"{\"a\"}", 1},
+        {"[tru]", 1},
+        {"[truefalse]", 1},
+        {"{\"a\":1}x", 1},
+        {"", 1},
+        {"{\"a\":\"\\x\"}", 1},
+        {"{\"a\":\"\\u12\"}", 1},
+        {"\"top\"", 0},
+        {"7", 0},
+        {"[]", 0},
+        {"{}", 0},
+    };
+    struct json_doc d;
+    json_doc_init(&d);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        int rc = doc_check(&d, cases[i].text, strlen(cases[i].text));
+        if ((rc == 0) != (cases[i].rc == 0))
+            fail_msg("case %zu: %s: %d", i, cases[i].text, rc);
+    }
+    /* Deep nesting and many members go to jansson. */
+    char deep[600];
+    memset(deep, '[', 300);
+    memset(deep + 300, ']', 300);
+    assert_int_equal(doc_check(&d, deep, 600), -EINVAL);
+    char many[2048];
+    size_t n = (size_t)snprintf(many, sizeof many, "{");
+    for (int k = 0; k < 65; k++)
+        n += (size_t)snprintf(many + n, sizeof many - n, "%s\"k%d\":%d", k ? "," : "", k, k);
+    n += (size_t)snprintf(many + n, sizeof many - n, "}");
+    assert_int_equal(doc_check(&d, many, n), -EINVAL);
+    /* Mutations of valid objects: whatever is accepted, jansson agrees. */
+    static const char alphabet[] = "{}[]\",:\\u0123456789abcdefABCDEF-+.eE tfnrlsx\n\t\x01\x80"
+                                   "\xc3\xa9\xed\xf0\xff/";
+    unsigned seed = 12345;
+    size_t accepted = 0;
+    for (int it = 0; it < 20000; it++) {
+        const char *base = cases[it % 3].text;
+        char buf[512];
+        size_t len = strlen(base);
+        memcpy(buf, base, len);
+        for (int m = 0; m < 1 + it % 3; m++) {
+            seed = seed * 1103515245u + 12345u;
+            size_t at = (seed >> 8) % len;
+            char c = alphabet[(seed >> 20) % (sizeof alphabet - 1)];
+            if (seed & 1) {
+                buf[at] = c;
+            } else if (len < sizeof buf - 1) {
+                memmove(buf + at + 1, buf + at, len - at);
+                buf[at] = c;
+                len++;
+            }
+        }
+        accepted += doc_check(&d, buf, len) == 0;
+    }
+    assert_true(accepted > 100);
+    json_doc_fini(&d);
+}
+
+static void test_doc_access(void **state)
+{
+    (void)state;
+    struct json_doc d;
+    json_doc_init(&d);
+    const char *text = "{\"type\":\"indicator\",\"n\":-42,\"t\":true,\"z\":null,\"\":\"empty\","
+                       "\"l\":[\"a\",{\"k\":\"v\"},7],\"o\":{}}";
+    assert_int_equal(json_doc_parse(&d, text, strlen(text), 0), 0);
+    assert_string_equal(d.compact, text);
+    const struct json_doc_node *root = json_doc_root(&d);
+    assert_true(json_doc_is(root, JSON_DOC_OBJECT));
+    assert_string_equal(json_doc_get_str(&d, root, "type"), "indicator");
+    assert_int_equal(json_doc_int(json_doc_get(&d, root, "n")), -42);
+    assert_true(json_doc_is(json_doc_get(&d, root, "t"), JSON_DOC_TRUE));
+    assert_true(json_doc_is(json_doc_get(&d, root, "z"), JSON_DOC_NULL));
+    assert_string_equal(json_doc_get_str(&d, root, ""), "empty");
+    assert_null(json_doc_get(&d, root, "missing"));
+    assert_null(json_doc_get_str(&d, root, "n")); /* not a string */
+    assert_int_equal(json_doc_int(json_doc_get(&d, root, "type")), 0);
+    const struct json_doc_node *l = json_doc_get(&d, root, "l");
+    const struct json_doc_node *e = json_doc_first(&d, l);
+    assert_string_equal(json_doc_str(&d, e), "a");
+    e = json_doc_next(&d, e);
+    assert_string_equal(json_doc_get_str(&d, e, "k"), "v");
+    e = json_doc_next(&d, e);
+    assert_int_equal(json_doc_int(e), 7);
+    assert_null(json_doc_next(&d, e));
+    assert_null(json_doc_first(&d, json_doc_get(&d, root, "o")));
+    assert_null(json_doc_get(&d, l, "k")); /* not an object */
+    /* The trusted reading: reals keep their text, nesting has no limit. */
+    const char *real = "{\"r\":[1.5,-2e+300,0.10000000000000001],\"i\":9223372036854775807}";
+    assert_int_equal(json_doc_parse(&d, real, strlen(real), JSON_DOC_TRUSTED), 0);
+    root = json_doc_root(&d);
+    e = json_doc_first(&d, json_doc_get(&d, root, "r"));
+    assert_true(json_doc_is(e, JSON_DOC_REAL));
+    assert_string_equal(d.strings + e->v.str.at, "1.5");
+    assert_int_equal(json_doc_int(json_doc_get(&d, root, "i")), INT64_MAX);
+    json_doc_fini(&d);
 }
 
 /* Records each value's length, plus 100000 when it came without text. */
@@ -473,6 +672,9 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_split_chunks),
         cmocka_unit_test(test_split_errors),
         cmocka_unit_test(test_split_deep),
+        cmocka_unit_test(test_split_long_strings),
+        cmocka_unit_test(test_doc_against_jansson),
+        cmocka_unit_test(test_doc_access),
         cmocka_unit_test(test_time),
         cmocka_unit_test(test_ids),
         cmocka_unit_test(test_tlp_table),

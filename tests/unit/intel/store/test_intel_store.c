@@ -1,7 +1,7 @@
 /* Unit tests for intel/store/: versioning, the active filter, persistence,
- * read-only use, lists, statistics, expire, files that are not stores, and
- * crash safety (a child killed with SIGKILL inside a transaction and in the
- * middle of a stream of commits). Each test works in its own temp dir.
+ * read-only use, lists, statistics, expire, files that are not stores, the
+ * page size of new and older stores, and crash safety (a child killed with SIGKILL inside a
+ * transaction and in the middle of a stream of commits). Each test works in its own temp dir.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -779,6 +779,54 @@ static void test_bulk(void **state)
     intel_store_close(st);
 }
 
+/* PRAGMA page_size of the file, read with a connection of our own. */
+static int64_t file_page_size(const char *path)
+{
+    sqlite3 *db = NULL;
+    sqlite3_stmt *s = NULL;
+    int64_t size = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK &&
+        sqlite3_prepare_v2(db, "PRAGMA page_size", -1, &s, NULL) == SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        size = sqlite3_column_int64(s, 0);
+    sqlite3_finalize(s);
+    sqlite3_close(db);
+    return size;
+}
+
+/* A new store has 16 KiB pages; a store made with 4 KiB pages (as earlier
+ * versions did) keeps them and works the same. */
+static void test_page_size(void **state)
+{
+    struct tmp *t = *state;
+    struct intel_store *st = open_rw(t);
+    put_numbered(st, 1, T0);
+    intel_store_close(st);
+    assert_int_equal(file_page_size(t->db), 16384);
+    const char *suffixes[] = {"", "-wal", "-shm"};
+    char p[320];
+    for (size_t i = 0; i < 3; i++) {
+        snprintf(p, sizeof(p), "%s%s", t->db, suffixes[i]);
+        unlink(p);
+    }
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(t->db, &db), SQLITE_OK);
+    assert_int_equal(
+        sqlite3_exec(db, "PRAGMA page_size=4096; PRAGMA journal_mode=WAL", NULL, NULL, NULL),
+        SQLITE_OK);
+    sqlite3_close(db);
+    st = open_rw(t);
+    assert_int_equal(intel_store_begin(st), 0);
+    for (int i = 0; i < 1000; i++)
+        put_numbered(st, i, T0);
+    assert_int_equal(intel_store_commit(st), 0);
+    uint64_t n = 0;
+    assert_int_equal(intel_store_each_active(st, T0, count_cb, &n), 0);
+    assert_int_equal(n, 1000 + 2 * ((1000 + 2) / 3));
+    intel_store_close(st);
+    assert_int_equal(file_page_size(t->db), 4096);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -796,6 +844,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_crash_uncommitted, setup, teardown),
         cmocka_unit_test_setup_teardown(test_crash_between_commits, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bulk, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_page_size, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

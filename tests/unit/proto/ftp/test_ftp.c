@@ -12,81 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_run.h"
 #include "proto/ftp/ftp_parser.h"
 
 #include <cmocka.h>
 
 #define TS FLOW_TOSERVER
 #define TC FLOW_TOCLIENT
-
-enum { RUN_ANOMALIES_MAX = 16 };
-
-struct run {
-    void *st;
-    const char *anomalies[RUN_ANOMALIES_MAX];
-    size_t anomaly_count;
-    enum app_result result;
-    size_t calls;
-};
-
-static void run_emit(void *ctx, enum app_record type, const void *record)
-{
-    struct run *r = ctx;
-    assert_int_equal(type, APP_RECORD_ANOMALY); /* the parser writes no record */
-    const struct app_anomaly *a = record;
-    assert_int_equal(a->proto, APP_PROTO_FTP);
-    if (r->anomaly_count < RUN_ANOMALIES_MAX)
-        r->anomalies[r->anomaly_count++] = a->event;
-}
-
-static void run_init(struct run *r)
-{
-    memset(r, 0, sizeof(*r));
-    r->st = ftp_parser.state_new();
-    assert_non_null(r->st);
-    r->result = APP_OK;
-}
-
-static void run_fini(struct run *r)
-{
-    ftp_parser.state_free(r->st);
-}
-
-/* Feeds one call's octets from an exact-size copy (ASan sees overreads). */
-static enum app_result run_feed(struct run *r, enum flow_dir dir, const void *data, size_t len)
-{
-    if (r->result != APP_OK)
-        return r->result;
-    uint8_t *copy = malloc(len ? len : 1);
-    assert_non_null(copy);
-    memcpy(copy, data, len);
-    struct app_out out = {run_emit, r, 1, dir, len};
-    r->result = ftp_parser.parse(r->st, dir, copy, len, &out);
-    r->calls++;
-    free(copy);
-    return r->result;
-}
-
-static enum app_result run_str(struct run *r, enum flow_dir dir, const char *s)
-{
-    return run_feed(r, dir, s, strlen(s));
-}
-
-static enum app_result run_gap(struct run *r, enum flow_dir dir, uint64_t len)
-{
-    struct app_out out = {run_emit, r, 1, dir, 0};
-    if (r->result == APP_OK)
-        r->result = ftp_parser.gap(r->st, dir, len, &out);
-    return r->result;
-}
-
-static bool run_has_anomaly(const struct run *r, const char *name)
-{
-    for (size_t i = 0; i < r->anomaly_count; i++)
-        if (strcmp(r->anomalies[i], name) == 0)
-            return true;
-    return false;
-}
 
 /* One side's turn of a conversation. */
 struct turn {
@@ -107,13 +39,13 @@ static const struct turn auth_tls_session[] = {
 
 /* Plays turns, each split into pieces at `split` (0: whole); returns the
  * result of the last call. */
-static enum app_result run_turns(struct run *r, const struct turn *t, size_t n, size_t split)
+static enum app_result run_turns(struct app_run *r, const struct turn *t, size_t n, size_t split)
 {
     for (size_t i = 0; i < n && r->result == APP_OK; i++) {
         size_t len = strlen(t[i].text);
         size_t step = split ? split : len;
         for (size_t off = 0; off < len && r->result == APP_OK; off += step)
-            run_feed(r, t[i].dir, t[i].text + off, len - off < step ? len - off : step);
+            app_run_feed(r, t[i].dir, t[i].text + off, len - off < step ? len - off : step);
     }
     return r->result;
 }
@@ -121,14 +53,14 @@ static enum app_result run_turns(struct run *r, const struct turn *t, size_t n, 
 static void test_auth_tls_capture(void **state)
 {
     (void)state;
-    struct run r;
-    run_init(&r);
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
     size_t n = sizeof(auth_tls_session) / sizeof(auth_tls_session[0]);
     /* Every turn but the last leaves the parser reading lines. */
     assert_int_equal(run_turns(&r, auth_tls_session, n - 1, 0), APP_OK);
     assert_int_equal(run_turns(&r, auth_tls_session + n - 1, 1, 0), APP_SWITCH_TLS);
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* Each piece size from one octet up: the hand-over comes with the last
@@ -138,18 +70,18 @@ static void test_auth_tls_every_split(void **state)
     (void)state;
     size_t n = sizeof(auth_tls_session) / sizeof(auth_tls_session[0]);
     for (size_t split = 1; split <= 40; split++) {
-        struct run r;
-        run_init(&r);
+        struct app_run r;
+        app_run_init(&r, &ftp_parser);
         assert_int_equal(run_turns(&r, auth_tls_session, n - 1, split), APP_OK);
         const char *last = auth_tls_session[n - 1].text;
         size_t len = strlen(last);
         for (size_t off = 0; off < len; off += split) {
             size_t k = len - off < split ? len - off : split;
-            enum app_result res = run_feed(&r, TC, last + off, k);
+            enum app_result res = app_run_feed(&r, TC, last + off, k);
             assert_int_equal(res, off + k == len ? APP_SWITCH_TLS : APP_OK);
         }
         assert_int_equal(r.anomaly_count, 0);
-        run_fini(&r);
+        app_run_fini(&r);
     }
 }
 
@@ -179,12 +111,12 @@ static void test_auth_mechanisms(void **state)
          APP_OK},
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-        struct run r;
-        run_init(&r);
-        run_str(&r, TC, "220 FTP server ready\r\n");
-        run_str(&r, TS, cases[i].command);
-        assert_int_equal(run_str(&r, TC, "234 go ahead\r\n"), cases[i].result);
-        run_fini(&r);
+        struct app_run r;
+        app_run_init(&r, &ftp_parser);
+        app_run_str(&r, TC, "220 FTP server ready\r\n");
+        app_run_str(&r, TS, cases[i].command);
+        assert_int_equal(app_run_str(&r, TC, "234 go ahead\r\n"), cases[i].result);
+        app_run_fini(&r);
     }
 }
 
@@ -203,12 +135,12 @@ static void test_refused_then_quit(void **state)
         {TC, "230 Login successful.\r\n"},
         {TS, "QUIT\r\n"},
     };
-    struct run r;
-    run_init(&r);
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
     assert_int_equal(run_turns(&r, t, sizeof(t) / sizeof(t[0]), 0), APP_OK);
-    assert_int_equal(run_str(&r, TC, "221 Goodbye.\r\n"), APP_DONE);
+    assert_int_equal(app_run_str(&r, TC, "221 Goodbye.\r\n"), APP_DONE);
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* RFC 959: 1yz replies are preliminary (the command still waits); ABOR
@@ -234,12 +166,12 @@ static void test_pairing(void **state)
         {TC, "234-About to\r\n"},
         {TC, " start TLS\r\n"},
     };
-    struct run r;
-    run_init(&r);
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
     assert_int_equal(run_turns(&r, t, sizeof(t) / sizeof(t[0]), 0), APP_OK);
-    assert_int_equal(run_str(&r, TC, "234 Go\r\n"), APP_SWITCH_TLS);
+    assert_int_equal(app_run_str(&r, TC, "234 Go\r\n"), APP_SWITCH_TLS);
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* Commands sent before their predecessors' replies (RFC 959 does not
@@ -247,16 +179,16 @@ static void test_pairing(void **state)
 static void test_pipelined(void **state)
 {
     (void)state;
-    struct run r;
-    run_init(&r);
-    run_str(&r, TC, "220 FTP\r\n");
-    run_str(&r, TS, "SYST\r\nFEAT\r\n");
-    run_str(&r, TC, "215 UNIX Type: L8\r\n");
-    run_str(&r, TS, "AUTH TLS\r\n");
-    assert_int_equal(run_str(&r, TC, "211 no features\r\n"), APP_OK);
-    assert_int_equal(run_str(&r, TC, "234 AUTH TLS OK.\r\n"), APP_SWITCH_TLS);
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
+    app_run_str(&r, TC, "220 FTP\r\n");
+    app_run_str(&r, TS, "SYST\r\nFEAT\r\n");
+    app_run_str(&r, TC, "215 UNIX Type: L8\r\n");
+    app_run_str(&r, TS, "AUTH TLS\r\n");
+    assert_int_equal(app_run_str(&r, TC, "211 no features\r\n"), APP_OK);
+    assert_int_equal(app_run_str(&r, TC, "234 AUTH TLS OK.\r\n"), APP_SWITCH_TLS);
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* ---- hostile input ---- */
@@ -267,21 +199,21 @@ static void test_pipelined(void **state)
 static void test_data_around_auth(void **state)
 {
     (void)state;
-    struct run r;
-    run_init(&r);
-    run_str(&r, TC, "220 FTP\r\n");
-    run_str(&r, TS, "AUTH TLS\r\n");
-    assert_int_equal(run_str(&r, TS, "QUIT\r\n"), APP_OK);
-    assert_true(run_has_anomaly(&r, "data_after_auth_tls"));
-    assert_int_equal(run_str(&r, TC, "234 go\r\n\x16\x03\x01"), APP_SWITCH_TLS);
-    run_fini(&r);
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
+    app_run_str(&r, TC, "220 FTP\r\n");
+    app_run_str(&r, TS, "AUTH TLS\r\n");
+    assert_int_equal(app_run_str(&r, TS, "QUIT\r\n"), APP_OK);
+    assert_true(app_run_has_anomaly(&r, "data_after_auth_tls"));
+    assert_int_equal(app_run_str(&r, TC, "234 go\r\n\x16\x03\x01"), APP_SWITCH_TLS);
+    app_run_fini(&r);
 
-    run_init(&r);
-    run_str(&r, TC, "220 FTP\r\n");
-    run_str(&r, TS, "AUTH TLS\r\n");
-    assert_int_equal(run_str(&r, TC, "234 go\r\n220 again\r\n"), APP_SWITCH_TLS);
-    assert_true(run_has_anomaly(&r, "data_after_auth_tls"));
-    run_fini(&r);
+    app_run_init(&r, &ftp_parser);
+    app_run_str(&r, TC, "220 FTP\r\n");
+    app_run_str(&r, TS, "AUTH TLS\r\n");
+    assert_int_equal(app_run_str(&r, TC, "234 go\r\n220 again\r\n"), APP_SWITCH_TLS);
+    assert_true(app_run_has_anomaly(&r, "data_after_auth_tls"));
+    app_run_fini(&r);
 }
 
 static void test_bad_lines(void **state)
@@ -291,29 +223,29 @@ static void test_bad_lines(void **state)
         "\r\n", "A1\r\n", "XY\r\n", "ABCDE x\r\n", "USER\tx\r\n", "\xff\r\n", "\x16\x03\x01\r\n",
     };
     for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-        struct run r;
-        run_init(&r);
-        run_str(&r, TC, "220 FTP\r\n");
-        assert_int_equal(run_str(&r, TS, commands[i]), APP_OK);
-        assert_true(run_has_anomaly(&r, "command_invalid"));
+        struct app_run r;
+        app_run_init(&r, &ftp_parser);
+        app_run_str(&r, TC, "220 FTP\r\n");
+        assert_int_equal(app_run_str(&r, TS, commands[i]), APP_OK);
+        assert_true(app_run_has_anomaly(&r, "command_invalid"));
         /* Answered (500) like any command: pairing stays right. */
-        run_str(&r, TC, "500 Unknown command.\r\n");
-        run_str(&r, TS, "AUTH TLS\r\n");
-        assert_int_equal(run_str(&r, TC, "234 ok\r\n"), APP_SWITCH_TLS);
-        assert_false(run_has_anomaly(&r, "reply_unexpected"));
-        run_fini(&r);
+        app_run_str(&r, TC, "500 Unknown command.\r\n");
+        app_run_str(&r, TS, "AUTH TLS\r\n");
+        assert_int_equal(app_run_str(&r, TC, "234 ok\r\n"), APP_SWITCH_TLS);
+        assert_false(app_run_has_anomaly(&r, "reply_unexpected"));
+        app_run_fini(&r);
     }
     static const char *const replies[] = {
         "hello\r\n", "2201 x\r\n", "620 x\r\n", "22 x\r\n", "0 \r\n", "23a ok\r\n",
     };
     for (size_t i = 0; i < sizeof(replies) / sizeof(replies[0]); i++) {
-        struct run r;
-        run_init(&r);
-        run_str(&r, TC, "220 FTP\r\n");
-        run_str(&r, TS, "AUTH TLS\r\n");
-        assert_int_equal(run_str(&r, TC, replies[i]), APP_OK);
-        assert_true(run_has_anomaly(&r, "reply_invalid"));
-        run_fini(&r);
+        struct app_run r;
+        app_run_init(&r, &ftp_parser);
+        app_run_str(&r, TC, "220 FTP\r\n");
+        app_run_str(&r, TS, "AUTH TLS\r\n");
+        assert_int_equal(app_run_str(&r, TC, replies[i]), APP_OK);
+        assert_true(app_run_has_anomaly(&r, "reply_invalid"));
+        app_run_fini(&r);
     }
 }
 
@@ -322,27 +254,27 @@ static void test_bad_lines(void **state)
 static void test_unexpected_reply(void **state)
 {
     (void)state;
-    struct run r;
-    run_init(&r);
-    run_str(&r, TC, "220 FTP\r\n421 Timeout.\r\n");
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
+    app_run_str(&r, TC, "220 FTP\r\n421 Timeout.\r\n");
     assert_int_equal(r.anomaly_count, 0);
-    assert_int_equal(run_str(&r, TC, "234 surprise\r\n"), APP_OK);
-    assert_true(run_has_anomaly(&r, "reply_unexpected"));
-    run_fini(&r);
+    assert_int_equal(app_run_str(&r, TC, "234 surprise\r\n"), APP_OK);
+    assert_true(app_run_has_anomaly(&r, "reply_unexpected"));
+    app_run_fini(&r);
 }
 
 static void test_too_many_pending(void **state)
 {
     (void)state;
-    struct run r;
-    run_init(&r);
-    run_str(&r, TC, "220 FTP\r\n");
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
+    app_run_str(&r, TC, "220 FTP\r\n");
     for (int i = 0; i < 40; i++)
-        run_str(&r, TS, "NOOP\r\n");
-    assert_true(run_has_anomaly(&r, "too_many_pending"));
-    run_str(&r, TS, "AUTH TLS\r\n");
-    assert_int_equal(run_str(&r, TC, "234 ok\r\n"), APP_SWITCH_TLS);
-    run_fini(&r);
+        app_run_str(&r, TS, "NOOP\r\n");
+    assert_true(app_run_has_anomaly(&r, "too_many_pending"));
+    app_run_str(&r, TS, "AUTH TLS\r\n");
+    assert_int_equal(app_run_str(&r, TC, "234 ok\r\n"), APP_SWITCH_TLS);
+    app_run_fini(&r);
 }
 
 /* A megabyte without a line end in either direction: the state holds a
@@ -355,18 +287,18 @@ static void test_endless_line(void **state)
     assert_non_null(junk);
     for (size_t i = 0; i < BIG; i++)
         junk[i] = (uint8_t)(i * 131u + 7u) | 0x01u; /* never '\n' (0x0a is even) */
-    struct run r;
-    run_init(&r);
-    run_str(&r, TC, "220 FTP\r\n");
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
+    app_run_str(&r, TC, "220 FTP\r\n");
     for (size_t off = 0; off < BIG; off += 1000)
-        run_feed(&r, TS, junk + off, BIG - off < 1000 ? BIG - off : 1000);
-    run_feed(&r, TC, junk, BIG);
+        app_run_feed(&r, TS, junk + off, BIG - off < 1000 ? BIG - off : 1000);
+    app_run_feed(&r, TC, junk, BIG);
     assert_true(ftp_parser.state_mem(r.st) <= 1024);
-    assert_int_equal(run_str(&r, TS, "\r\nAUTH TLS\r\n"), APP_OK);
-    assert_int_equal(run_str(&r, TC, "\r\n500 what\r\n"), APP_OK);
-    assert_int_equal(run_str(&r, TC, "234 ok\r\n"), APP_SWITCH_TLS);
+    assert_int_equal(app_run_str(&r, TS, "\r\nAUTH TLS\r\n"), APP_OK);
+    assert_int_equal(app_run_str(&r, TC, "\r\n500 what\r\n"), APP_OK);
+    assert_int_equal(app_run_str(&r, TC, "234 ok\r\n"), APP_SWITCH_TLS);
     free(junk);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* After a gap the two sides may be out of step (a lost reply, a lost
@@ -375,31 +307,31 @@ static void test_endless_line(void **state)
 static void test_gap_resync(void **state)
 {
     (void)state;
-    struct run r;
-    run_init(&r);
-    run_str(&r, TC, "220 FTP\r\n");
-    run_str(&r, TS, "PWD\r\n");
-    run_str(&r, TC, "257 \"/\" is the cur");
-    run_gap(&r, TC, 100); /* the rest of that reply and what followed */
-    assert_int_equal(run_str(&r, TC, "rent directory\r\n"), APP_OK);
-    run_str(&r, TS, "AUTH TLS\r\n");
-    assert_int_equal(run_str(&r, TC, "234 ok\r\n"), APP_SWITCH_TLS);
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
+    app_run_str(&r, TC, "220 FTP\r\n");
+    app_run_str(&r, TS, "PWD\r\n");
+    app_run_str(&r, TC, "257 \"/\" is the cur");
+    app_run_gap(&r, TC, 100); /* the rest of that reply and what followed */
+    assert_int_equal(app_run_str(&r, TC, "rent directory\r\n"), APP_OK);
+    app_run_str(&r, TS, "AUTH TLS\r\n");
+    assert_int_equal(app_run_str(&r, TC, "234 ok\r\n"), APP_SWITCH_TLS);
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 
     /* A lost command: its reply comes with nothing waiting. */
-    run_init(&r);
-    run_str(&r, TC, "220 FTP\r\n");
-    run_gap(&r, TS, 6);
-    run_str(&r, TS, "st\r\n"); /* the lost command's end: dropped up to its LF */
-    assert_int_equal(run_str(&r, TC, "200 ok\r\n"), APP_OK);
+    app_run_init(&r, &ftp_parser);
+    app_run_str(&r, TC, "220 FTP\r\n");
+    app_run_gap(&r, TS, 6);
+    app_run_str(&r, TS, "st\r\n"); /* the lost command's end: dropped up to its LF */
+    assert_int_equal(app_run_str(&r, TC, "200 ok\r\n"), APP_OK);
     assert_int_equal(r.anomaly_count, 0);
     /* Level again: an unasked reply is an anomaly once more. */
-    run_str(&r, TS, "NOOP\r\n");
-    run_str(&r, TC, "200 ok\r\n");
-    run_str(&r, TC, "200 again\r\n");
-    assert_true(run_has_anomaly(&r, "reply_unexpected"));
-    run_fini(&r);
+    app_run_str(&r, TS, "NOOP\r\n");
+    app_run_str(&r, TC, "200 ok\r\n");
+    app_run_str(&r, TC, "200 again\r\n");
+    assert_true(app_run_has_anomaly(&r, "reply_unexpected"));
+    app_run_fini(&r);
 }
 
 /* A capture that starts mid-session: the first server line answers the
@@ -407,14 +339,14 @@ static void test_gap_resync(void **state)
 static void test_midstream(void **state)
 {
     (void)state;
-    struct run r;
-    run_init(&r);
-    run_str(&r, TS, "CWD /pub\r\n");
-    run_str(&r, TC, "250 Directory successfully changed.\r\n");
-    run_str(&r, TS, "AUTH TLS\r\n");
-    assert_int_equal(run_str(&r, TC, "234 ok\r\n"), APP_SWITCH_TLS);
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
+    app_run_str(&r, TS, "CWD /pub\r\n");
+    app_run_str(&r, TC, "250 Directory successfully changed.\r\n");
+    app_run_str(&r, TS, "AUTH TLS\r\n");
+    assert_int_equal(app_run_str(&r, TC, "234 ok\r\n"), APP_SWITCH_TLS);
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* Noise in both directions, in odd pieces: no crash, bounded state. */
@@ -423,20 +355,20 @@ static void test_noise(void **state)
     (void)state;
     uint32_t x = 12345;
     uint8_t buf[997];
-    struct run r;
-    run_init(&r);
+    struct app_run r;
+    app_run_init(&r, &ftp_parser);
     for (int round = 0; round < 2000 && r.result == APP_OK; round++) {
         for (size_t i = 0; i < sizeof(buf); i++) {
             x = x * 1103515245u + 12345u;
             buf[i] = (uint8_t)(x >> 16);
         }
-        run_feed(&r, round & 1 ? TC : TS, buf, (size_t)(x % sizeof(buf)));
+        app_run_feed(&r, round & 1 ? TC : TS, buf, (size_t)(x % sizeof(buf)));
         if (round % 97 == 0)
-            run_gap(&r, round & 2 ? TC : TS, 10);
+            app_run_gap(&r, round & 2 ? TC : TS, 10);
     }
     assert_true(r.result == APP_OK || r.result == APP_DONE || r.result == APP_SWITCH_TLS);
     assert_true(ftp_parser.state_mem(r.st) <= 1024);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 static void test_probe(void **state)

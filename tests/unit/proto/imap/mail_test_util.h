@@ -49,7 +49,7 @@ void mail_run_fini(struct mail_run *r);
 
 /* start + steps + end. */
 void mail_run_steps(struct mail_run *r, const struct mail_step *steps, size_t n);
-/* start + a session file (fuzz/fuzz_mail.h shape) + end. */
+/* start + a session file (the chunked shape of fuzz/fuzz_app.h) + end. */
 void mail_run_file(struct mail_run *r, const char *path);
 
 bool mail_run_has_anomaly(const struct mail_run *r, const char *event);

@@ -12,70 +12,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_run.h"
 #include "proto/mysql/mysql_parser.h"
 
 #include <cmocka.h>
 
 #define TS FLOW_TOSERVER
 #define TC FLOW_TOCLIENT
-
-enum { RUN_ANOMALIES_MAX = 8 };
-
-struct run {
-    void *st;
-    const char *anomalies[RUN_ANOMALIES_MAX];
-    size_t anomaly_count;
-    enum app_result result;
-    size_t handover_at; /* of the last call */
-};
-
-static void run_emit(void *ctx, enum app_record type, const void *record)
-{
-    struct run *r = ctx;
-    assert_int_equal(type, APP_RECORD_ANOMALY); /* the parser writes no record */
-    const struct app_anomaly *a = record;
-    assert_int_equal(a->proto, APP_PROTO_MYSQL);
-    if (r->anomaly_count < RUN_ANOMALIES_MAX)
-        r->anomalies[r->anomaly_count++] = a->event;
-}
-
-static void run_init(struct run *r)
-{
-    memset(r, 0, sizeof(*r));
-    r->st = mysql_parser.state_new();
-    assert_non_null(r->st);
-    r->result = APP_OK;
-}
-
-static void run_fini(struct run *r)
-{
-    mysql_parser.state_free(r->st);
-}
-
-/* Feeds one call's octets from an exact-size copy (ASan sees overreads). */
-static enum app_result run_feed(struct run *r, enum flow_dir dir, const void *data, size_t len)
-{
-    if (r->result != APP_OK)
-        return r->result;
-    uint8_t *copy = malloc(len ? len : 1);
-    assert_non_null(copy);
-    memcpy(copy, data, len);
-    struct app_out out = {run_emit, r, 1, dir, len};
-    r->result = mysql_parser.parse(r->st, dir, copy, len, &out);
-    r->handover_at = out.handover_at;
-    free(copy);
-    return r->result;
-}
-
-static bool run_has_anomaly(const struct run *r, const char *name)
-{
-    for (size_t i = 0; i < r->anomaly_count; i++)
-        if (strcmp(r->anomalies[i], name) == 0)
-            return true;
-    return false;
-}
-
-#define FEED(r, dir, arr) run_feed((r), (dir), (arr), sizeof(arr))
 
 /* Frame 4: MariaDB 5.5.40's HandshakeV10 (capabilities 0xe00fffff, with
  * CLIENT_SSL), sequence 0, 99 octets of payload. */
@@ -103,13 +46,13 @@ static const uint8_t client_hello[] = {0x16, 0x03, 0x01, 0x01, 0x64, 0x01, 0x00,
 static void test_ssl_request_capture(void **state)
 {
     (void)state;
-    struct run r;
-    run_init(&r);
-    assert_int_equal(FEED(&r, TC, greeting), APP_OK);
-    assert_int_equal(FEED(&r, TS, ssl_request), APP_SWITCH_TLS);
+    struct app_run r;
+    app_run_init(&r, &mysql_parser);
+    assert_int_equal(APP_RUN_FEED(&r, TC, greeting), APP_OK);
+    assert_int_equal(APP_RUN_FEED(&r, TS, ssl_request), APP_SWITCH_TLS);
     assert_int_equal(r.handover_at, sizeof(ssl_request));
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* Both packets in pieces of every size: the hand-over comes with the
@@ -118,19 +61,19 @@ static void test_every_split(void **state)
 {
     (void)state;
     for (size_t split = 1; split <= sizeof(greeting); split++) {
-        struct run r;
-        run_init(&r);
+        struct app_run r;
+        app_run_init(&r, &mysql_parser);
         for (size_t off = 0; off < sizeof(greeting); off += split) {
             size_t k = sizeof(greeting) - off < split ? sizeof(greeting) - off : split;
-            assert_int_equal(run_feed(&r, TC, greeting + off, k), APP_OK);
+            assert_int_equal(app_run_feed(&r, TC, greeting + off, k), APP_OK);
         }
         for (size_t off = 0; off < sizeof(ssl_request); off += split) {
             size_t k = sizeof(ssl_request) - off < split ? sizeof(ssl_request) - off : split;
-            enum app_result res = run_feed(&r, TS, ssl_request + off, k);
+            enum app_result res = app_run_feed(&r, TS, ssl_request + off, k);
             assert_int_equal(res, off + k == sizeof(ssl_request) ? APP_SWITCH_TLS : APP_OK);
         }
         assert_int_equal(r.anomaly_count, 0);
-        run_fini(&r);
+        app_run_fini(&r);
     }
 }
 
@@ -142,12 +85,12 @@ static void test_request_and_hello_together(void **state)
     uint8_t both[sizeof(ssl_request) + sizeof(client_hello)];
     memcpy(both, ssl_request, sizeof(ssl_request));
     memcpy(both + sizeof(ssl_request), client_hello, sizeof(client_hello));
-    struct run r;
-    run_init(&r);
-    FEED(&r, TC, greeting);
-    assert_int_equal(FEED(&r, TS, both), APP_REDETECT);
+    struct app_run r;
+    app_run_init(&r, &mysql_parser);
+    APP_RUN_FEED(&r, TC, greeting);
+    assert_int_equal(APP_RUN_FEED(&r, TS, both), APP_REDETECT);
     assert_int_equal(r.handover_at, sizeof(ssl_request));
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* A HandshakeResponse41 without CLIENT_SSL: a plain login, nothing more to
@@ -161,12 +104,12 @@ static void test_plain_login(void **state)
         0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
         'r',  'o',  'o',  't',  0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
     };
-    struct run r;
-    run_init(&r);
-    FEED(&r, TC, greeting);
-    assert_int_equal(FEED(&r, TS, response), APP_DONE);
+    struct app_run r;
+    app_run_init(&r, &mysql_parser);
+    APP_RUN_FEED(&r, TC, greeting);
+    assert_int_equal(APP_RUN_FEED(&r, TS, response), APP_DONE);
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* Protocol 3.20 clients (no CLIENT_PROTOCOL_41): 2 octets of capabilities
@@ -175,12 +118,12 @@ static void test_ssl_request_320(void **state)
 {
     (void)state;
     static const uint8_t request[] = {0x05, 0x00, 0x00, 0x01, 0x00, 0x08, 0x00, 0x00, 0xff};
-    struct run r;
-    run_init(&r);
-    FEED(&r, TC, greeting);
-    assert_int_equal(FEED(&r, TS, request), APP_SWITCH_TLS);
+    struct app_run r;
+    app_run_init(&r, &mysql_parser);
+    APP_RUN_FEED(&r, TC, greeting);
+    assert_int_equal(APP_RUN_FEED(&r, TS, request), APP_SWITCH_TLS);
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* An ERR_Packet instead of a greeting: the server refuses, no session. */
@@ -189,22 +132,22 @@ static void test_refused(void **state)
     (void)state;
     static const uint8_t err[] = {0x0a, 0x00, 0x00, 0x00, 0xff, 0x6a, 0x04,
                                   'n',  'o',  ' ',  'h',  'o',  's',  't'};
-    struct run r;
-    run_init(&r);
-    assert_int_equal(FEED(&r, TC, err), APP_DONE);
+    struct app_run r;
+    app_run_init(&r, &mysql_parser);
+    assert_int_equal(APP_RUN_FEED(&r, TC, err), APP_DONE);
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 /* ---- hostile input ---- */
 
 static void expect_greeting_anomaly(const uint8_t *g, size_t len, const char *name)
 {
-    struct run r;
-    run_init(&r);
-    assert_int_equal(run_feed(&r, TC, g, len), APP_DONE);
-    assert_true(run_has_anomaly(&r, name));
-    run_fini(&r);
+    struct app_run r;
+    app_run_init(&r, &mysql_parser);
+    assert_int_equal(app_run_feed(&r, TC, g, len), APP_DONE);
+    assert_true(app_run_has_anomaly(&r, name));
+    app_run_fini(&r);
 }
 
 static void test_bad_greetings(void **state)
@@ -240,42 +183,42 @@ static void test_bad_greetings(void **state)
 static void test_bad_requests(void **state)
 {
     (void)state;
-    struct run r;
+    struct app_run r;
     /* CLIENT_SSL on a packet of the wrong length. */
     uint8_t longer[sizeof(ssl_request) + 1];
     memcpy(longer, ssl_request, sizeof(ssl_request));
     longer[0] = 33;
     longer[sizeof(ssl_request)] = 0;
-    run_init(&r);
-    FEED(&r, TC, greeting);
-    assert_int_equal(FEED(&r, TS, longer), APP_DONE);
-    assert_true(run_has_anomaly(&r, "ssl_request_invalid"));
-    run_fini(&r);
+    app_run_init(&r, &mysql_parser);
+    APP_RUN_FEED(&r, TC, greeting);
+    assert_int_equal(APP_RUN_FEED(&r, TS, longer), APP_DONE);
+    assert_true(app_run_has_anomaly(&r, "ssl_request_invalid"));
+    app_run_fini(&r);
     /* Wrong sequence number: noted, the request still honoured. */
     uint8_t seq[sizeof(ssl_request)];
     memcpy(seq, ssl_request, sizeof(seq));
     seq[3] = 7;
-    run_init(&r);
-    FEED(&r, TC, greeting);
-    assert_int_equal(FEED(&r, TS, seq), APP_SWITCH_TLS);
-    assert_true(run_has_anomaly(&r, "sequence_invalid"));
-    run_fini(&r);
+    app_run_init(&r, &mysql_parser);
+    APP_RUN_FEED(&r, TC, greeting);
+    assert_int_equal(APP_RUN_FEED(&r, TS, seq), APP_SWITCH_TLS);
+    assert_true(app_run_has_anomaly(&r, "sequence_invalid"));
+    app_run_fini(&r);
     /* A one-octet response: no capabilities to read. */
     static const uint8_t tiny[] = {0x01, 0x00, 0x00, 0x01, 0x85};
-    run_init(&r);
-    FEED(&r, TC, greeting);
-    assert_int_equal(FEED(&r, TS, tiny), APP_DONE);
-    assert_true(run_has_anomaly(&r, "response_invalid"));
-    run_fini(&r);
+    app_run_init(&r, &mysql_parser);
+    APP_RUN_FEED(&r, TC, greeting);
+    assert_int_equal(APP_RUN_FEED(&r, TS, tiny), APP_DONE);
+    assert_true(app_run_has_anomaly(&r, "response_invalid"));
+    app_run_fini(&r);
     /* SSL asked for where the server did not offer it. */
     uint8_t no_ssl[sizeof(greeting)];
     memcpy(no_ssl, greeting, sizeof(no_ssl));
     no_ssl[51] = 0xf7; /* capabilities low 16 bits: 0xf7ff, CLIENT_SSL off */
-    run_init(&r);
-    FEED(&r, TC, no_ssl);
-    assert_int_equal(FEED(&r, TS, ssl_request), APP_SWITCH_TLS);
-    assert_true(run_has_anomaly(&r, "ssl_not_offered"));
-    run_fini(&r);
+    app_run_init(&r, &mysql_parser);
+    APP_RUN_FEED(&r, TC, no_ssl);
+    assert_int_equal(APP_RUN_FEED(&r, TS, ssl_request), APP_SWITCH_TLS);
+    assert_true(app_run_has_anomaly(&r, "ssl_not_offered"));
+    app_run_fini(&r);
 }
 
 /* The client speaks before the greeting is whole; server octets after the
@@ -283,25 +226,24 @@ static void test_bad_requests(void **state)
 static void test_order_and_gaps(void **state)
 {
     (void)state;
-    struct run r;
-    run_init(&r);
-    run_feed(&r, TC, greeting, 10);
-    assert_int_equal(FEED(&r, TS, ssl_request), APP_DONE);
-    assert_true(run_has_anomaly(&r, "client_first"));
-    run_fini(&r);
+    struct app_run r;
+    app_run_init(&r, &mysql_parser);
+    app_run_feed(&r, TC, greeting, 10);
+    assert_int_equal(APP_RUN_FEED(&r, TS, ssl_request), APP_DONE);
+    assert_true(app_run_has_anomaly(&r, "client_first"));
+    app_run_fini(&r);
 
-    run_init(&r);
-    FEED(&r, TC, greeting);
-    assert_int_equal(FEED(&r, TC, greeting), APP_OK);
-    assert_int_equal(FEED(&r, TS, ssl_request), APP_SWITCH_TLS);
+    app_run_init(&r, &mysql_parser);
+    APP_RUN_FEED(&r, TC, greeting);
+    assert_int_equal(APP_RUN_FEED(&r, TC, greeting), APP_OK);
+    assert_int_equal(APP_RUN_FEED(&r, TS, ssl_request), APP_SWITCH_TLS);
     assert_int_equal(r.anomaly_count, 0);
-    run_fini(&r);
+    app_run_fini(&r);
 
-    run_init(&r);
-    run_feed(&r, TC, greeting, 20);
-    struct app_out out = {run_emit, &r, 1, TC, 0};
-    assert_int_equal(mysql_parser.gap(r.st, TC, 1, &out), APP_DONE);
-    run_fini(&r);
+    app_run_init(&r, &mysql_parser);
+    app_run_feed(&r, TC, greeting, 20);
+    assert_int_equal(app_run_gap(&r, TC, 1), APP_DONE);
+    app_run_fini(&r);
 }
 
 /* A packet header announcing 16 MB: kept octets stay fixed while the rest
@@ -312,14 +254,14 @@ static void test_endless_packet(void **state)
     static const uint8_t head[] = {0xff, 0xff, 0xff, 0x00, 0x0a, '8', 0x00};
     uint8_t junk[4096];
     memset(junk, 0x41, sizeof(junk));
-    struct run r;
-    run_init(&r);
+    struct app_run r;
+    app_run_init(&r, &mysql_parser);
     size_t mem = mysql_parser.state_mem(r.st);
-    FEED(&r, TC, head);
+    APP_RUN_FEED(&r, TC, head);
     for (int i = 0; i < 1000; i++)
-        assert_int_equal(FEED(&r, TC, junk), APP_OK);
+        assert_int_equal(APP_RUN_FEED(&r, TC, junk), APP_OK);
     assert_int_equal(mysql_parser.state_mem(r.st), mem);
-    run_fini(&r);
+    app_run_fini(&r);
 }
 
 static void test_probe(void **state)

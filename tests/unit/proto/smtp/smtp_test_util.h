@@ -44,7 +44,7 @@ void smtp_run_fini(struct smtp_run *r);
 
 /* start + steps + end. */
 void smtp_run_steps(struct smtp_run *r, size_t split, const struct smtp_step *steps, size_t n);
-/* start + a session file (fuzz/fuzz_mail.h shape) + end. */
+/* start + a session file (the chunked shape of fuzz/fuzz_app.h) + end. */
 void smtp_run_file(struct smtp_run *r, const char *path);
 
 bool smtp_run_has_anomaly(const struct smtp_run *r, const char *event);

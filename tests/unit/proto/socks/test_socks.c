@@ -11,36 +11,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "app_run.h"
 #include "output/json_buf.h"
 #include "proto/socks/socks_eve.h"
 #include "proto/socks/socks_parser.h"
 
 #include <cmocka.h>
 
-enum { RUN_RECORDS_MAX = 4, RUN_ANOMALIES_MAX = 16 };
+enum { RUN_RECORDS_MAX = 4 };
 
+/* A flow and the socks records it wrote, as JSON text and read back. */
 struct run {
-    void *st;
+    struct app_run app;
     json_t *records[RUN_RECORDS_MAX];
     char *texts[RUN_RECORDS_MAX];
     size_t record_count;
-    const char *anomalies[RUN_ANOMALIES_MAX];
-    size_t anomaly_count;
-    enum app_result result;
-    size_t handover_at; /* of the call that returned APP_REDETECT */
-    size_t calls;
 };
 
-static void run_emit(void *ctx, enum app_record type, const void *record)
+static void run_record(struct app_run *a, enum app_record type, const void *record)
 {
-    struct run *r = ctx;
-    if (type == APP_RECORD_ANOMALY) {
-        const struct app_anomaly *a = record;
-        assert_int_equal(a->proto, APP_PROTO_SOCKS);
-        if (r->anomaly_count < RUN_ANOMALIES_MAX)
-            r->anomalies[r->anomaly_count++] = a->event;
-        return;
-    }
+    struct run *r = a->ctx;
     assert_int_equal(type, APP_RECORD_SOCKS);
     assert_true(r->record_count < RUN_RECORDS_MAX);
     struct json_buf b;
@@ -60,42 +50,18 @@ static void run_emit(void *ctx, enum app_record type, const void *record)
 static void run_init(struct run *r)
 {
     memset(r, 0, sizeof(*r));
-    r->st = socks_parser.state_new();
-    assert_non_null(r->st);
-    r->result = APP_OK;
+    app_run_init(&r->app, &socks_parser);
+    r->app.on_record = run_record;
+    r->app.ctx = r;
 }
 
 static void run_fini(struct run *r)
 {
-    socks_parser.state_free(r->st);
+    app_run_fini(&r->app);
     for (size_t i = 0; i < r->record_count; i++) {
         json_decref(r->records[i]);
         free(r->texts[i]);
     }
-}
-
-/* Feeds one call's bytes from an exact-size copy (ASan sees overreads). */
-static enum app_result run_feed(struct run *r, enum flow_dir dir, const void *data, size_t len)
-{
-    if (r->result != APP_OK)
-        return r->result;
-    uint8_t *copy = malloc(len ? len : 1);
-    assert_non_null(copy);
-    memcpy(copy, data, len);
-    struct app_out out = {run_emit, r, 1, dir, len};
-    r->result = socks_parser.parse(r->st, dir, copy, len, &out);
-    r->calls++;
-    if (r->result == APP_REDETECT)
-        r->handover_at = out.handover_at;
-    free(copy);
-    return r->result;
-}
-
-static void run_end(struct run *r)
-{
-    struct app_out out = {run_emit, r, 1, FLOW_TOSERVER, 0};
-    if (r->result == APP_OK)
-        socks_parser.flow_end(r->st, &out);
 }
 
 static json_t *run_field(const struct run *r, size_t i, const char *key)
@@ -122,16 +88,6 @@ static json_int_t run_int(const struct run *r, size_t i, const char *key)
     return json_integer_value(v);
 }
 
-static bool run_has_anomaly(const struct run *r, const char *name)
-{
-    for (size_t i = 0; i < r->anomaly_count; i++)
-        if (strcmp(r->anomalies[i], name) == 0)
-            return true;
-    return false;
-}
-
-#define FEED(r, dir, arr) run_feed((r), (dir), (arr), sizeof(arr))
-
 /* foxio-ja4 socks-https-example.pcap stream 0: SOCKS 4 CONNECT to
  * 93.184.216.119:443, empty user id; the reply (granted) and, here, the
  * first octets of the tunnelled ClientHello in the same call. */
@@ -146,11 +102,11 @@ static void test_socks4_connect(void **state)
                      APP_PROBE_YES);
     struct run r;
     run_init(&r);
-    assert_int_equal(FEED(&r, FLOW_TOSERVER, s4_request), APP_OK);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, s4_reply_tls), APP_REDETECT);
-    assert_int_equal(r.handover_at, 8);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOSERVER, s4_request), APP_OK);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s4_reply_tls), APP_REDETECT);
+    assert_int_equal(r.app.handover_at, 8);
     assert_int_equal(r.record_count, 1);
-    assert_int_equal(r.anomaly_count, 0);
+    assert_int_equal(r.app.anomaly_count, 0);
     assert_int_equal(run_int(&r, 0, "version"), 4);
     assert_string_equal(run_str(&r, 0, "command"), "connect");
     assert_string_equal(run_str(&r, 0, "dest_ip"), "93.184.216.119");
@@ -177,16 +133,16 @@ static void test_socks4a_connect(void **state)
                      APP_PROBE_YES);
     struct run r;
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s4a_request);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, s4_granted), APP_REDETECT);
-    assert_int_equal(r.handover_at, 8);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s4a_request);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s4_granted), APP_REDETECT);
+    assert_int_equal(r.app.handover_at, 8);
     assert_int_equal(run_int(&r, 0, "version"), 4);
     assert_true(json_is_true(run_field(&r, 0, "socks4a")));
     assert_string_equal(run_str(&r, 0, "user"), "alice");
     assert_string_equal(run_str(&r, 0, "dest_host"), "example.org");
     assert_null(run_field(&r, 0, "dest_ip"));
     assert_int_equal(run_int(&r, 0, "dest_port"), 80);
-    assert_int_equal(r.anomaly_count, 0);
+    assert_int_equal(r.app.anomaly_count, 0);
     run_fini(&r);
 }
 
@@ -207,14 +163,14 @@ static void test_socks5_no_auth(void **state)
                      APP_PROBE_YES);
     struct run r;
     run_init(&r);
-    assert_int_equal(FEED(&r, FLOW_TOSERVER, s5_greeting), APP_OK);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, s5_method_none), APP_OK);
-    assert_int_equal(FEED(&r, FLOW_TOSERVER, s5_request_name), APP_OK);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting), APP_OK);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_none), APP_OK);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_request_name), APP_OK);
     assert_int_equal(r.record_count, 0);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, s5_reply_banner), APP_REDETECT);
-    assert_int_equal(r.handover_at, 10); /* "220 hi" starts the tunnelled stream */
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_reply_banner), APP_REDETECT);
+    assert_int_equal(r.app.handover_at, 10); /* "220 hi" starts the tunnelled stream */
     assert_int_equal(r.record_count, 1);
-    assert_int_equal(r.anomaly_count, 0);
+    assert_int_equal(r.app.anomaly_count, 0);
     assert_int_equal(run_int(&r, 0, "version"), 5);
     assert_string_equal(run_str(&r, 0, "command"), "connect");
     assert_string_equal(run_str(&r, 0, "auth_method"), "none");
@@ -242,8 +198,8 @@ static const uint8_t s5_reply_v6[] = {0x05, 0x00, 0x00, 0x04, 0x20, 0x01, 0x0d, 
 
 static bool state_holds(const struct run *r, const char *s)
 {
-    const uint8_t *p = r->st;
-    size_t n = socks_parser.state_mem(r->st), k = strlen(s);
+    const uint8_t *p = r->app.st;
+    size_t n = socks_parser.state_mem(r->app.st), k = strlen(s);
     for (size_t i = 0; i + k <= n; i++)
         if (memcmp(p + i, s, k) == 0)
             return true;
@@ -255,15 +211,15 @@ static void test_socks5_username_ipv6(void **state)
     (void)state;
     struct run r;
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting_up);
-    FEED(&r, FLOW_TOCLIENT, s5_method_up);
-    FEED(&r, FLOW_TOSERVER, s5_auth);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting_up);
+    APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_up);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_auth);
     assert_false(state_holds(&r, "hunter2"));
-    FEED(&r, FLOW_TOCLIENT, s5_auth_ok);
-    FEED(&r, FLOW_TOSERVER, s5_request_v6);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, s5_reply_v6), APP_REDETECT);
-    assert_int_equal(r.handover_at, sizeof(s5_reply_v6));
-    assert_int_equal(r.anomaly_count, 0);
+    APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_auth_ok);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_request_v6);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_reply_v6), APP_REDETECT);
+    assert_int_equal(r.app.handover_at, sizeof(s5_reply_v6));
+    assert_int_equal(r.app.anomaly_count, 0);
     assert_string_equal(run_str(&r, 0, "auth_method"), "username");
     assert_string_equal(run_str(&r, 0, "user"), "alice");
     assert_true(json_is_true(run_field(&r, 0, "auth_success")));
@@ -285,14 +241,14 @@ static void test_socks5_pipelined_greeting(void **state)
     assert_int_equal(socks_parser.probe(FLOW_TOSERVER, both, sizeof(both)), APP_PROBE_YES);
     struct run r;
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, both);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, both);
     uint8_t reply[sizeof(s5_method_none) + 10];
     memcpy(reply, s5_method_none, sizeof(s5_method_none));
     memcpy(reply + 2, s5_reply_banner, 10);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, reply), APP_REDETECT);
-    assert_int_equal(r.handover_at, sizeof(reply));
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, reply), APP_REDETECT);
+    assert_int_equal(r.app.handover_at, sizeof(reply));
     assert_string_equal(run_str(&r, 0, "dest_host"), "www.google.com");
-    assert_int_equal(r.anomaly_count, 0);
+    assert_int_equal(r.app.anomaly_count, 0);
     run_fini(&r);
 }
 
@@ -304,10 +260,10 @@ static void test_failure_replies(void **state)
     /* SOCKS 5 connection refused (REP 5) */
     static const uint8_t refused[] = {0x05, 0x05, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    FEED(&r, FLOW_TOCLIENT, s5_method_none);
-    FEED(&r, FLOW_TOSERVER, s5_request_name);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, refused), APP_DONE);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_none);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_request_name);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, refused), APP_DONE);
     assert_int_equal(r.record_count, 1);
     assert_string_equal(run_str(&r, 0, "reply"), "connection_refused");
     assert_true(json_is_false(run_field(&r, 0, "success")));
@@ -316,8 +272,8 @@ static void test_failure_replies(void **state)
     /* SOCKS 4 rejected (CD 91) */
     static const uint8_t rejected[] = {0x00, 0x5b, 0, 0, 0, 0, 0, 0};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s4_request);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, rejected), APP_DONE);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s4_request);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, rejected), APP_DONE);
     assert_string_equal(run_str(&r, 0, "reply"), "rejected");
     assert_true(json_is_false(run_field(&r, 0, "success")));
     run_fini(&r);
@@ -325,8 +281,8 @@ static void test_failure_replies(void **state)
     /* no acceptable method */
     static const uint8_t no_method[] = {0x05, 0xff};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting_up);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, no_method), APP_DONE);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting_up);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, no_method), APP_DONE);
     assert_string_equal(run_str(&r, 0, "auth_method"), "no_acceptable");
     assert_null(run_field(&r, 0, "command"));
     assert_true(json_is_false(run_field(&r, 0, "success")));
@@ -335,10 +291,10 @@ static void test_failure_replies(void **state)
     /* RFC 1929 failure: the user is kept, the password not */
     static const uint8_t auth_fail[] = {0x01, 0x01};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting_up);
-    FEED(&r, FLOW_TOCLIENT, s5_method_up);
-    FEED(&r, FLOW_TOSERVER, s5_auth);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, auth_fail), APP_DONE);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting_up);
+    APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_up);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_auth);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, auth_fail), APP_DONE);
     assert_string_equal(run_str(&r, 0, "user"), "alice");
     assert_true(json_is_false(run_field(&r, 0, "auth_success")));
     assert_null(strstr(r.texts[0], "hunter2"));
@@ -347,19 +303,19 @@ static void test_failure_replies(void **state)
     /* a reply code no RFC names */
     static const uint8_t odd[] = {0x05, 0x2a, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    FEED(&r, FLOW_TOCLIENT, s5_method_none);
-    FEED(&r, FLOW_TOSERVER, s5_request_name);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, odd), APP_DONE);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_none);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_request_name);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, odd), APP_DONE);
     assert_string_equal(run_str(&r, 0, "reply"), "unknown");
     assert_int_equal(run_int(&r, 0, "reply_code"), 42);
-    assert_true(run_has_anomaly(&r, "bad_reply"));
+    assert_true(app_run_has_anomaly(&r.app, "bad_reply"));
     run_fini(&r);
 
     /* no reply before the flow ends: the request is still reported */
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s4a_request);
-    run_end(&r);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s4a_request);
+    app_run_end(&r.app);
     assert_int_equal(r.record_count, 1);
     assert_null(run_field(&r, 0, "reply"));
     assert_true(json_is_false(run_field(&r, 0, "success")));
@@ -374,22 +330,22 @@ static void test_bind_and_udp(void **state)
     static const uint8_t bound[] = {0x05, 0x00, 0x00, 0x01, 10, 0, 0, 1, 0x1f, 0x90};
     struct run r;
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    FEED(&r, FLOW_TOCLIENT, s5_method_none);
-    FEED(&r, FLOW_TOSERVER, bind);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, bound), APP_OK);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_none);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, bind);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, bound), APP_OK);
     assert_int_equal(r.record_count, 0);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, bound), APP_REDETECT);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, bound), APP_REDETECT);
     assert_string_equal(run_str(&r, 0, "command"), "bind");
     assert_string_equal(run_str(&r, 0, "dest_ip"), "10.0.0.9");
     run_fini(&r);
 
     static const uint8_t udp[] = {0x05, 0x03, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    FEED(&r, FLOW_TOCLIENT, s5_method_none);
-    FEED(&r, FLOW_TOSERVER, udp);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, bound), APP_DONE);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_none);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, udp);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, bound), APP_DONE);
     assert_string_equal(run_str(&r, 0, "command"), "udp_associate");
     assert_true(json_is_true(run_field(&r, 0, "success")));
     run_fini(&r);
@@ -412,27 +368,27 @@ static void play_split(const struct msg *msgs, size_t n, size_t split, const cha
         const struct msg *m = &msgs[i];
         if (split == SIZE_MAX) {
             for (size_t k = 0; k < m->len; k++)
-                run_feed(&r, m->dir, m->data + k, 1);
+                app_run_feed(&r.app, m->dir, m->data + k, 1);
         } else {
             size_t k = split < m->len ? split : m->len;
-            run_feed(&r, m->dir, m->data, k);
+            app_run_feed(&r.app, m->dir, m->data, k);
             if (k < m->len)
-                run_feed(&r, m->dir, m->data + k, m->len - k);
+                app_run_feed(&r.app, m->dir, m->data + k, m->len - k);
         }
     }
-    assert_int_equal(r.result, APP_REDETECT);
-    assert_int_equal(r.anomaly_count, 0);
+    assert_int_equal(r.app.result, APP_REDETECT);
+    assert_int_equal(r.app.anomaly_count, 0);
     assert_int_equal(r.record_count, 1);
     assert_string_equal(r.texts[0], want_json);
     /* handover_at is relative to the call in which the reply ended */
     const struct msg *last = &msgs[n - 1];
     size_t reply_len = last->len - inner_len;
     if (split == SIZE_MAX)
-        assert_int_equal(r.handover_at, 1); /* the reply's last octet, alone */
+        assert_int_equal(r.app.handover_at, 1); /* the reply's last octet, alone */
     else if (split >= reply_len)
-        assert_int_equal(r.handover_at, reply_len); /* ended in the first piece */
+        assert_int_equal(r.app.handover_at, reply_len); /* ended in the first piece */
     else
-        assert_int_equal(r.handover_at, reply_len - split);
+        assert_int_equal(r.app.handover_at, reply_len - split);
     run_fini(&r);
 }
 
@@ -471,11 +427,12 @@ static void test_every_split_point(void **state)
         run_init(&whole);
         size_t longest = 0;
         for (size_t i = 0; i < cases[c].n; i++) {
-            run_feed(&whole, cases[c].msgs[i].dir, cases[c].msgs[i].data, cases[c].msgs[i].len);
+            app_run_feed(&whole.app, cases[c].msgs[i].dir, cases[c].msgs[i].data,
+                         cases[c].msgs[i].len);
             if (cases[c].msgs[i].len > longest)
                 longest = cases[c].msgs[i].len;
         }
-        assert_int_equal(whole.result, APP_REDETECT);
+        assert_int_equal(whole.app.result, APP_REDETECT);
         assert_int_equal(whole.record_count, 1);
         for (size_t split = 0; split <= longest; split++)
             play_split(cases[c].msgs, cases[c].n, split, whole.texts[0], cases[c].inner_len);
@@ -538,15 +495,15 @@ static void test_hostile(void **state)
 
     static const uint8_t no_methods[] = {0x05, 0x00};
     run_init(&r);
-    assert_int_equal(FEED(&r, FLOW_TOSERVER, no_methods), APP_ERROR);
-    assert_true(run_has_anomaly(&r, "no_methods"));
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOSERVER, no_methods), APP_ERROR);
+    assert_true(app_run_has_anomaly(&r.app, "no_methods"));
     run_fini(&r);
 
     static const uint8_t empty_name[] = {0x05, 0x01, 0x00, 0x03, 0x00, 0x00, 0x50};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    assert_int_equal(FEED(&r, FLOW_TOSERVER, empty_name), APP_ERROR);
-    assert_true(run_has_anomaly(&r, "bad_domain"));
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOSERVER, empty_name), APP_ERROR);
+    assert_true(app_run_has_anomaly(&r.app, "bad_domain"));
     run_fini(&r);
 
     /* a name of 255 that runs over what follows: the name takes 255
@@ -555,51 +512,51 @@ static void test_hostile(void **state)
     memcpy(big, "\x05\x01\x00\x03\xff", 5);
     memset(big + 5, 'a', 300);
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    assert_int_equal(FEED(&r, FLOW_TOSERVER, big), APP_OK);
-    assert_true(run_has_anomaly(&r, "early_data"));
-    run_end(&r);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOSERVER, big), APP_OK);
+    assert_true(app_run_has_anomaly(&r.app, "early_data"));
+    app_run_end(&r.app);
     assert_int_equal(strlen(run_str(&r, 0, "dest_host")), 255);
     assert_int_equal(run_int(&r, 0, "dest_port"), 0x6161);
     run_fini(&r);
 
     static const uint8_t bad_atyp[] = {0x05, 0x01, 0x00, 0x02, 1, 2, 3, 4, 0, 80};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    assert_int_equal(FEED(&r, FLOW_TOSERVER, bad_atyp), APP_ERROR);
-    assert_true(run_has_anomaly(&r, "bad_address_type"));
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOSERVER, bad_atyp), APP_ERROR);
+    assert_true(app_run_has_anomaly(&r.app, "bad_address_type"));
     run_fini(&r);
 
     static const uint8_t bad_cmd[] = {0x05, 0x07, 0x00, 0x01, 1, 2, 3, 4, 0, 80};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    assert_int_equal(FEED(&r, FLOW_TOSERVER, bad_cmd), APP_ERROR);
-    assert_true(run_has_anomaly(&r, "bad_command"));
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOSERVER, bad_cmd), APP_ERROR);
+    assert_true(app_run_has_anomaly(&r.app, "bad_command"));
     run_fini(&r);
 
     /* wrong version in each kind of reply */
     static const uint8_t v4_method[] = {0x04, 0x00};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, v4_method), APP_ERROR);
-    assert_true(run_has_anomaly(&r, "bad_version"));
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, v4_method), APP_ERROR);
+    assert_true(app_run_has_anomaly(&r.app, "bad_version"));
     run_fini(&r);
 
     static const uint8_t v4_reply[] = {0x04, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    FEED(&r, FLOW_TOCLIENT, s5_method_none);
-    FEED(&r, FLOW_TOSERVER, s5_request_name);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, v4_reply), APP_ERROR);
-    assert_true(run_has_anomaly(&r, "bad_version"));
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_none);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_request_name);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, v4_reply), APP_ERROR);
+    assert_true(app_run_has_anomaly(&r.app, "bad_version"));
     assert_int_equal(r.record_count, 0);
     run_fini(&r);
 
     static const uint8_t s4_reply_v4[] = {0x04, 0x5a, 0, 0, 0, 0, 0, 0};
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s4_request);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, s4_reply_v4), APP_ERROR);
-    assert_true(run_has_anomaly(&r, "bad_version"));
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s4_request);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s4_reply_v4), APP_ERROR);
+    assert_true(app_run_has_anomaly(&r.app, "bad_version"));
     run_fini(&r);
 
     /* SOCKS 4 strings without their NUL */
@@ -607,28 +564,28 @@ static void test_hostile(void **state)
     memcpy(long_user, s4_request, 8);
     memset(long_user + 8, 'u', 400);
     run_init(&r);
-    assert_int_equal(FEED(&r, FLOW_TOSERVER, long_user), APP_ERROR);
-    assert_true(run_has_anomaly(&r, "user_too_long"));
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOSERVER, long_user), APP_ERROR);
+    assert_true(app_run_has_anomaly(&r.app, "user_too_long"));
     run_fini(&r);
 
     uint8_t long_host[9 + 400];
     memcpy(long_host, "\x04\x01\x00\x50\x00\x00\x00\x01\x00", 9);
     memset(long_host + 9, 'h', 400);
     run_init(&r);
-    assert_int_equal(FEED(&r, FLOW_TOSERVER, long_host), APP_ERROR);
-    assert_true(run_has_anomaly(&r, "domain_too_long"));
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOSERVER, long_host), APP_ERROR);
+    assert_true(app_run_has_anomaly(&r.app, "domain_too_long"));
     run_fini(&r);
 
     /* the server speaking first, and a method never offered */
     run_init(&r);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, s5_method_none), APP_ERROR);
-    assert_true(run_has_anomaly(&r, "unexpected_data"));
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_none), APP_ERROR);
+    assert_true(app_run_has_anomaly(&r.app, "unexpected_data"));
     run_fini(&r);
 
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s5_greeting);
-    FEED(&r, FLOW_TOCLIENT, s5_method_up);
-    assert_true(run_has_anomaly(&r, "method_not_offered"));
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
+    APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_up);
+    assert_true(app_run_has_anomaly(&r.app, "method_not_offered"));
     run_fini(&r);
 }
 
@@ -652,32 +609,32 @@ static void test_garbage_megabyte(void **state)
     for (int variant = 0; variant < 3; variant++) {
         struct run r;
         run_init(&r);
-        size_t mem = socks_parser.state_mem(r.st);
+        size_t mem = socks_parser.state_mem(r.app.st);
         enum flow_dir dir = FLOW_TOSERVER;
         if (variant > 0)
-            FEED(&r, FLOW_TOSERVER, s5_greeting);
+            APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_greeting);
         if (variant == 2) {
-            FEED(&r, FLOW_TOCLIENT, s5_method_none);
-            FEED(&r, FLOW_TOSERVER, s5_request_name);
+            APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s5_method_none);
+            APP_RUN_FEED(&r.app, FLOW_TOSERVER, s5_request_name);
             dir = FLOW_TOCLIENT;
         }
-        for (size_t off = 0; off < MB && r.result == APP_OK; off += SEG)
-            run_feed(&r, dir, junk + off, MB - off < SEG ? MB - off : SEG);
-        assert_int_equal(socks_parser.state_mem(r.st), mem);
-        assert_true(r.result == APP_ERROR || r.result == APP_DONE);
-        assert_true(r.anomaly_count > 0);
+        for (size_t off = 0; off < MB && r.app.result == APP_OK; off += SEG)
+            app_run_feed(&r.app, dir, junk + off, MB - off < SEG ? MB - off : SEG);
+        assert_int_equal(socks_parser.state_mem(r.app.st), mem);
+        assert_true(r.app.result == APP_ERROR || r.app.result == APP_DONE);
+        assert_true(r.app.anomaly_count > 0);
         run_fini(&r);
     }
     /* after a complete request the client's junk is only data sent early */
     struct run r;
     run_init(&r);
-    FEED(&r, FLOW_TOSERVER, s4_request);
+    APP_RUN_FEED(&r.app, FLOW_TOSERVER, s4_request);
     for (size_t off = 0; off < MB; off += SEG)
-        run_feed(&r, FLOW_TOSERVER, junk + off, MB - off < SEG ? MB - off : SEG);
-    assert_int_equal(r.result, APP_OK);
-    assert_true(run_has_anomaly(&r, "early_data"));
-    assert_int_equal(r.anomaly_count, 1);
-    assert_int_equal(FEED(&r, FLOW_TOCLIENT, s4_granted), APP_REDETECT);
+        app_run_feed(&r.app, FLOW_TOSERVER, junk + off, MB - off < SEG ? MB - off : SEG);
+    assert_int_equal(r.app.result, APP_OK);
+    assert_true(app_run_has_anomaly(&r.app, "early_data"));
+    assert_int_equal(r.app.anomaly_count, 1);
+    assert_int_equal(APP_RUN_FEED(&r.app, FLOW_TOCLIENT, s4_granted), APP_REDETECT);
     run_fini(&r);
     free(junk);
 }
