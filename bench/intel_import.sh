@@ -50,4 +50,4 @@ cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN{printf "%.1f", u + s}')
 mb=$(du -m "$bundle" | cut -f1)
 echo "| indicators | bundle | wall (best of $reps) | user | sys | CPU | peak RSS | store | load |"
 echo "|---|---|---|---|---|---|---|---|---|"
-echo "| $indicators | $mb MB | $best s | $user s | $sys s | $cpu s | $((kb / 1024)) MiB | $store_mb MB | $load |"
+echo "| $indicators | $mb MiB | $best s | $user s | $sys s | $cpu s | $((kb / 1024)) MiB | $store_mb MB | $load |"

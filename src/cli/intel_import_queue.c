@@ -23,7 +23,6 @@ struct intel_import_queue {
     struct intel_import_slab *cur;                /* the reader's slab being filled */
     size_t standard_count;                        /* standard slabs allocated */
     size_t in_use;                                /* slabs out of the spare list */
-    size_t bytes_now, bytes_peak;
     bool is_closed;
     atomic_bool is_cancelled; /* written under the lock, read without it by the reader */
 };
@@ -74,11 +73,6 @@ void intel_import_queue_open(struct intel_import_queue *q)
     pthread_mutex_unlock(&q->mu);
 }
 
-size_t intel_import_queue_peak_bytes(const struct intel_import_queue *q)
-{
-    return q->bytes_peak;
-}
-
 /* One allocation: the header, the items, then the bytes. */
 static struct intel_import_slab *slab_new(size_t bytes_cap)
 {
@@ -93,7 +87,6 @@ static struct intel_import_slab *slab_new(size_t bytes_cap)
     s->items = (void *)((char *)s + head); /* head is rounded to max_align_t */
     s->bytes = (char *)s->items + items;
     s->bytes_cap = bytes_cap;
-    s->alloc_bytes = total;
     return s;
 }
 
@@ -112,7 +105,6 @@ static void release(struct intel_import_queue *q, struct intel_import_slab *s)
         s->next = q->spare;
         q->spare = s;
     } else {
-        q->bytes_now -= s->alloc_bytes;
         free(s);
     }
     pthread_cond_broadcast(&q->changed);
@@ -134,13 +126,10 @@ static struct intel_import_slab *acquire(struct intel_import_queue *q, size_t ne
             s = q->spare;
             q->spare = s->next;
         } else if (!is_large && q->standard_count < INTEL_IMPORT_QUEUE_SLABS) {
-            if ((s = slab_new(INTEL_IMPORT_QUEUE_SLAB_BYTES)) != NULL) {
+            if ((s = slab_new(INTEL_IMPORT_QUEUE_SLAB_BYTES)) != NULL)
                 q->standard_count++;
-                q->bytes_now += s->alloc_bytes;
-            }
         } else if (is_large && q->in_use == 0) {
-            if ((s = slab_new(need)) != NULL)
-                q->bytes_now += s->alloc_bytes;
+            s = slab_new(need);
         } else {
             pthread_cond_wait(&q->changed, &q->mu);
             continue;
@@ -152,8 +141,6 @@ static struct intel_import_slab *acquire(struct intel_import_queue *q, size_t ne
     if (s) {
         s->next = NULL;
         q->in_use++;
-        if (q->bytes_now > q->bytes_peak)
-            q->bytes_peak = q->bytes_now;
     }
     pthread_mutex_unlock(&q->mu);
     return s;

@@ -7,10 +7,11 @@
  * two cores.
  *
  * Bounded: at most INTEL_IMPORT_QUEUE_SLABS slabs of
- * INTEL_IMPORT_QUEUE_SLAB_BYTES exist at once (about 4.5 MiB); a record too
- * large for a slab (an object of up to 16 MiB) gets a slab of its own, and
- * then waits until every other slab is back. Not a general-purpose queue:
- * one reader, one writer, one file at a time.
+ * INTEL_IMPORT_QUEUE_SLAB_BYTES and INTEL_IMPORT_QUEUE_SLAB_ITEMS records
+ * exist (about 4.6 MiB, kept for reuse); a record too large for a slab (an
+ * object of up to 16 MiB) waits until every other slab is back, then gets a
+ * slab of its own, freed after it. Not a general-purpose queue: one reader,
+ * one writer, one file at a time.
  */
 #ifndef HRADBA_CLI_INTEL_IMPORT_QUEUE_H
 #define HRADBA_CLI_INTEL_IMPORT_QUEUE_H
@@ -45,7 +46,6 @@ struct intel_import_slab {
     size_t count; /* items filled */
     char *bytes;  /* strings and related entries */
     size_t bytes_used, bytes_cap;
-    size_t alloc_bytes; /* what the slab costs */
 };
 
 struct intel_import_queue;
@@ -73,8 +73,5 @@ void intel_import_queue_give_back(struct intel_import_queue *q, struct intel_imp
 /* The writer stops taking records: the reader's next put fails with
  * -ECANCELED; slabs still queued are dropped by take. */
 void intel_import_queue_cancel(struct intel_import_queue *q);
-
-/* The largest amount of slab memory held at once (bytes). */
-size_t intel_import_queue_peak_bytes(const struct intel_import_queue *q);
 
 #endif

@@ -3,10 +3,11 @@
  * The importers never load a whole file: they feed it here in chunks, and a
  * classify callback decides, for each value the splitter reaches, whether to
  * descend into it (a bundle, its "objects" array, a MISP event), to collect
- * it whole for jansson (one STIX object, one MISP attribute) or to skip it.
+ * it whole for a parser (one STIX object, one MISP attribute) or to skip it.
  * Only collected values are buffered, each up to a limit. The scanner tracks
  * strings, escapes and nesting with counters, never by recursion, so depth
- * costs nothing. It does not validate what it collects: jansson does.
+ * costs nothing. It does not validate what it collects: the parser
+ * (json_doc.h, jansson) does.
  * Sans-I/O: bytes in, callbacks out; it allocates only the collect buffer.
  */
 #ifndef HRADBA_INTEL_IMPORT_JSON_SPLIT_H
