@@ -7,31 +7,16 @@
 #include <string.h>
 
 #include "core/digest.h"
-
-static int hex_value(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
+#include "core/hex.h"
 
 bool import_id_is_uuid(const char *s, size_t len)
 {
     if (len != IMPORT_ID_UUID_LEN || s[8] != '-' || s[13] != '-' || s[18] != '-' || s[23] != '-')
         return false;
     /* Every other byte a hex digit: one table look-up each. */
-    static const uint8_t is_hex[256] = {
-        ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-        ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
-        ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
-    };
     unsigned ok = 1;
     for (size_t i = 0; i < len; i++)
-        ok &= i == 8 || i == 13 || i == 18 || i == 23 ? 1u : is_hex[(uint8_t)s[i]];
+        ok &= i == 8 || i == 13 || i == 18 || i == 23 ? 1u : hex_digit_plus1[(uint8_t)s[i]] != 0;
     return ok != 0;
 }
 
@@ -52,7 +37,7 @@ static void uuid_bytes(const char *text, uint8_t out[16])
     for (size_t i = 0, k = 0; i < IMPORT_ID_UUID_LEN; i++) {
         if (text[i] == '-')
             continue;
-        int v = hex_value(text[i]);
+        int v = hex_digit_value((unsigned char)text[i]);
         if (k % 2 == 0)
             out[k / 2] = (uint8_t)(v << 4);
         else
@@ -79,7 +64,8 @@ int import_id_uuid5(const char *name, size_t len, char out[IMPORT_ID_UUID_LEN + 
         return rc;
     uint8_t u[16];
     for (size_t i = 0; i < 16; i++)
-        u[i] = (uint8_t)(hex_value(hex[2 * i]) << 4 | hex_value(hex[2 * i + 1]));
+        u[i] = (uint8_t)(hex_digit_value((unsigned char)hex[2 * i]) << 4 |
+                         hex_digit_value((unsigned char)hex[2 * i + 1]));
     u[6] = (uint8_t)((u[6] & 0x0f) | 0x50); /* version 5 */
     u[8] = (uint8_t)((u[8] & 0x3f) | 0x80); /* variant 10 */
     char tmp[33];

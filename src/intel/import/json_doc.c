@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
+
 /* A buffer grown past this for one large text is given back afterwards. */
 #define KEEP_BYTES (4u * 1024u * 1024u)
 
@@ -97,15 +99,10 @@ static int hex4(const unsigned char *p, const unsigned char *end, uint32_t *out)
     uint32_t v = 0;
     for (int i = 0; i < 4; i++) {
         unsigned char c = p[i];
-        v <<= 4;
-        if (c >= '0' && c <= '9')
-            v |= (uint32_t)(c - '0');
-        else if (c >= 'a' && c <= 'f')
-            v |= (uint32_t)(c - 'a' + 10);
-        else if (c >= 'A' && c <= 'F')
-            v |= (uint32_t)(c - 'A' + 10);
-        else
+        int d = hex_digit_value(c);
+        if (d < 0)
             return -EINVAL;
+        v = v << 4 | (uint32_t)d;
     }
     *out = v;
     return 0;

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "intel/import/import_id.h"
 #include "intel/import/import_time.h"
 
@@ -156,13 +157,7 @@ bool stix_related_wants(const char *type)
 static int hex_digit(char c, bool *is_upper)
 {
     *is_upper = c >= 'A' && c <= 'F';
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (*is_upper)
-        return c - 'A' + 10;
-    return -1;
+    return hex_digit_value((unsigned char)c);
 }
 
 /* The key of a kept id ("malware--<uuid>"): false for anything else. */

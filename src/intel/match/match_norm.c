@@ -10,6 +10,8 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "core/hex.h"
+
 static int reject(enum intel_match_reject *rej, enum intel_match_reject why)
 {
     *rej = why;
@@ -22,17 +24,6 @@ static char lower(char c)
 }
 
 /* Hex digit values plus one (0: not a hex digit), one table lookup each. */
-static const uint8_t hex_plus1[256] = {
-    ['0'] = 1,  ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
-    ['8'] = 9,  ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,
-    ['A'] = 11, ['B'] = 12, ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16,
-};
-
-static int hexval(char c)
-{
-    return (int)hex_plus1[(unsigned char)c] - 1;
-}
-
 static bool is_alpha(char c)
 {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
@@ -249,8 +240,10 @@ int match_norm_url(const char *v, size_t len, char *out, enum intel_match_reject
     /* path and query: percent-encodings normalised, the rest kept as is */
     while (i < len) {
         char c = v[i];
-        if (c == '%' && len - i >= 3 && hexval(v[i + 1]) >= 0 && hexval(v[i + 2]) >= 0) {
-            char d = (char)(hexval(v[i + 1]) * 16 + hexval(v[i + 2]));
+        if (c == '%' && len - i >= 3 && hex_digit_value((unsigned char)v[i + 1]) >= 0 &&
+            hex_digit_value((unsigned char)v[i + 2]) >= 0) {
+            char d = (char)(hex_digit_value((unsigned char)v[i + 1]) * 16 +
+                            hex_digit_value((unsigned char)v[i + 2]));
             if (is_unreserved(d)) {
                 out[o++] = d;
             } else {
@@ -347,8 +340,8 @@ int match_norm_hex(enum intel_kind kind, const char *v, size_t len, uint8_t *out
         return reject(rej, INTEL_REJECT_HEX_LEN);
     unsigned bad = 0;
     for (size_t i = 0; i < n; i++) {
-        unsigned hi = hex_plus1[(unsigned char)v[2 * i]];
-        unsigned lo = hex_plus1[(unsigned char)v[2 * i + 1]];
+        unsigned hi = hex_digit_plus1[(unsigned char)v[2 * i]];
+        unsigned lo = hex_digit_plus1[(unsigned char)v[2 * i + 1]];
         bad |= (hi == 0) | (lo == 0);
         out[i] = (uint8_t)((hi - 1) << 4 | ((lo - 1) & 15));
     }

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "core/hex.h"
 #include "intel/pattern/stix_pattern_ast.h"
 
 void sp_lexer_init(struct sp_lexer *lx, const char *text, size_t len)
@@ -451,23 +452,12 @@ size_t sp_base64_decode(const char *s, size_t len, uint8_t *out)
     return n;
 }
 
-static int hex_value(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 size_t sp_hex_decode(const char *s, size_t len, uint8_t *out)
 {
     struct cursor c = cursor_make(s, len);
     size_t n = 0;
     while (cursor_left(&c) >= 2) {
-        int hi = hex_value(cursor_u8(&c)), lo = hex_value(cursor_u8(&c));
+        int hi = hex_digit_value(cursor_u8(&c)), lo = hex_digit_value(cursor_u8(&c));
         if (hi < 0 || lo < 0)
             break;
         out[n++] = (uint8_t)(hi << 4 | lo);

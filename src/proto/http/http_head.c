@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "core/hex.h"
 
 static bool http_head_is_ws(uint8_t ch)
 {
@@ -300,14 +301,6 @@ bool http_head_te_is_chunked(struct http_bytes v)
     return http_head_eq_ci(http_head_sub(last, 0, n), "chunked");
 }
 
-static int http_head_hex(uint8_t ch)
-{
-    if (http_head_is_digit(ch))
-        return ch - '0';
-    ch = http_head_lower(ch);
-    return ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : -1;
-}
-
 enum http_length_result http_head_chunk_size(const uint8_t *p, size_t len, uint64_t max,
                                              uint64_t *out)
 {
@@ -319,7 +312,7 @@ enum http_length_result http_head_chunk_size(const uint8_t *p, size_t len, uint6
     uint64_t n = 0;
     bool is_over = false;
     for (; i < len; i++) {
-        int d = http_head_hex(http_head_at(line, i));
+        int d = hex_digit_value(http_head_at(line, i));
         if (d < 0)
             break;
         if (n > (max - (uint64_t)d) / 16)

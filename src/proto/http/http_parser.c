@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/hex.h"
 #include "proto/file/file_hash.h"
 #include "proto/file/fileinfo.h"
 #include "proto/http/http_body.h"
@@ -167,17 +168,6 @@ static void http_evict_oldest(struct http_state *st)
 
 /* ---- files ---- */
 
-static int http_hex_value(uint8_t ch)
-{
-    if (ch >= '0' && ch <= '9')
-        return ch - '0';
-    if (ch >= 'a' && ch <= 'f')
-        return ch - 'a' + 10;
-    if (ch >= 'A' && ch <= 'F')
-        return ch - 'A' + 10;
-    return -1;
-}
-
 /* Percent-decodes src into out (cap bytes, NUL-terminated); returns the
  * length. Invalid escapes are copied as they are. */
 static size_t http_percent_decode(struct http_bytes src, char *out, size_t cap)
@@ -188,9 +178,9 @@ static size_t http_percent_decode(struct http_bytes src, char *out, size_t cap)
         uint8_t ch = cursor_u8(&c);
         uint8_t h1 = 0, h2 = 0;
         if (ch == '%' && cursor_peek_u8(&c, 0, &h1) && cursor_peek_u8(&c, 1, &h2) &&
-            http_hex_value(h1) >= 0 && http_hex_value(h2) >= 0) {
+            hex_digit_value(h1) >= 0 && hex_digit_value(h2) >= 0) {
             cursor_skip(&c, 2);
-            ch = (uint8_t)(http_hex_value(h1) << 4 | http_hex_value(h2));
+            ch = (uint8_t)(hex_digit_value(h1) << 4 | hex_digit_value(h2));
         }
         out[n++] = (char)ch;
     }

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "core/hex.h"
 
 /* 0..63 for the alphabet, 64 for '=', 65 for whitespace, 66 otherwise. */
 static uint8_t mime_decode_b64_value(uint8_t c)
@@ -29,17 +30,6 @@ static uint8_t mime_decode_b64_value(uint8_t c)
     if (c == ' ' || c == '\t' || c == '\r' || c == '\n')
         return 65;
     return 66;
-}
-
-static int mime_decode_hex(uint8_t c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    return -1;
 }
 
 void mime_b64_init(struct mime_b64 *d)
@@ -124,7 +114,7 @@ size_t mime_qp_decode(struct mime_qp *d, const uint8_t *in, size_t n, uint8_t *o
                 out[w++] = ch;
             break;
         case 1:
-            if (mime_decode_hex(ch) >= 0) {
+            if (hex_digit_value(ch) >= 0) {
                 d->hi = ch;
                 d->state = 2;
             } else if (ch == '\r') {
@@ -141,9 +131,9 @@ size_t mime_qp_decode(struct mime_qp *d, const uint8_t *in, size_t n, uint8_t *o
             }
             break;
         case 2: {
-            int lo = mime_decode_hex(ch);
+            int lo = hex_digit_value(ch);
             if (lo >= 0) {
-                out[w++] = (uint8_t)(mime_decode_hex(d->hi) << 4 | lo);
+                out[w++] = (uint8_t)(hex_digit_value(d->hi) << 4 | lo);
             } else {
                 d->invalid++;
                 out[w++] = '=';
@@ -308,8 +298,8 @@ static bool mime_decode_word(struct cursor *c, struct mime_decode_out *o)
             if (ch == '_') {
                 ch = ' ';
             } else if (ch == '=' && cursor_peek_u8(&t, 0, &h) && cursor_peek_u8(&t, 1, &l) &&
-                       mime_decode_hex(h) >= 0 && mime_decode_hex(l) >= 0) {
-                ch = (uint8_t)(mime_decode_hex(h) << 4 | mime_decode_hex(l));
+                       hex_digit_value(h) >= 0 && hex_digit_value(l) >= 0) {
+                ch = (uint8_t)(hex_digit_value(h) << 4 | hex_digit_value(l));
                 cursor_skip(&t, 2);
             }
             mime_decode_put_cs(o, kind, ch);
@@ -376,8 +366,8 @@ size_t mime_decode_ext_value(const uint8_t *in, size_t n, bool has_charset, cons
         uint8_t ch = cursor_u8(&c);
         uint8_t h = 0, l = 0;
         if (ch == '%' && cursor_peek_u8(&c, 0, &h) && cursor_peek_u8(&c, 1, &l) &&
-            mime_decode_hex(h) >= 0 && mime_decode_hex(l) >= 0) {
-            ch = (uint8_t)(mime_decode_hex(h) << 4 | mime_decode_hex(l));
+            hex_digit_value(h) >= 0 && hex_digit_value(l) >= 0) {
+            ch = (uint8_t)(hex_digit_value(h) << 4 | hex_digit_value(l));
             cursor_skip(&c, 2);
         }
         mime_decode_put_cs(&o, kind, ch);
