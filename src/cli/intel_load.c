@@ -10,6 +10,7 @@
 
 #include "cli/data_dir.h"
 #include "cli/exit_code.h"
+#include "cli/progress.h"
 #include "intel/import/intel_import.h"
 #include "intel/set/intel_set.h"
 #include "intel/store/intel_store.h"
@@ -106,8 +107,7 @@ static uint64_t load_counter(const struct intel_set *s, enum intel_set_counter i
 int intel_load(const struct intel_load_opts *o, struct intel_set **out)
 {
     *out = NULL;
-    struct timespec t0, t1;
-    clock_gettime(CLOCK_MONOTONIC, &t0);
+    uint64_t start_ns = progress_now_ns();
     struct intel_set_builder *b = intel_set_builder_new(load_now_us());
     if (!b)
         return EXIT_CODE_FATAL;
@@ -127,8 +127,7 @@ int intel_load(const struct intel_load_opts *o, struct intel_set **out)
         intel_set_free(s);
         return 0;
     }
-    clock_gettime(CLOCK_MONOTONIC, &t1);
-    double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+    double secs = (double)(progress_now_ns() - start_ns) / 1e9;
     if (!o->is_quiet)
         fprintf(stderr,
                 "hradba read: intel: %" PRIu64 " indicators loaded in %.2f s (%" PRIu64

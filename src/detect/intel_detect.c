@@ -55,15 +55,6 @@ void intel_detect_free(struct intel_detect *d)
     free(d);
 }
 
-static int add_addr(struct stix_observation *obs, const struct flow *f, unsigned i)
-{
-    char text[INET6_ADDRSTRLEN];
-    int af = f->key.ip_version == 4 ? AF_INET : AF_INET6;
-    if (!inet_ntop(af, f->key.addr[i], text, sizeof(text)))
-        return -1;
-    return stix_observation_add_value_object(obs, af == AF_INET ? "ipv4-addr" : "ipv6-addr", text);
-}
-
 static const char *proto_name(uint8_t proto)
 {
     switch (proto) {
@@ -153,8 +144,13 @@ static struct stix_observation *build_observation(struct check *c)
     d->is_observation_built = true;
     stix_observation_reset(obs);
     if (!c->o) {
-        int src = add_addr(obs, c->f, 0);
-        int dst = add_addr(obs, c->f, 1);
+        /* A flow check's lookups are its two addresses, client first. */
+        const struct intel_observable *a = c->lookups->items;
+        int src = -1, dst = -1;
+        if (c->lookups->count == 2) {
+            src = stix_observation_add_value_object(obs, a[0].stix_type, a[0].value);
+            dst = stix_observation_add_value_object(obs, a[1].stix_type, a[1].value);
+        }
         add_traffic(obs, c->f, src, dst);
     }
     int file = -1, x509 = -1, tlsfp = -1;
@@ -290,22 +286,14 @@ size_t intel_detect_flow(struct intel_detect *d, const struct flow *f, struct in
     int af = f->key.ip_version == 4 ? AF_INET : AF_INET6;
     static const char *const fields[2] = {"src_ip", "dest_ip"};
     o->count = 0;
-    for (unsigned i = 0; i < 2; i++) {
-        if (!inet_ntop(af, f->key.addr[i], d->addr_text[i], sizeof(d->addr_text[i])))
-            continue;
-        struct intel_observable *it = &o->items[o->count++];
-        *it = (struct intel_observable){
-            .kind = af == AF_INET ? INTEL_KIND_IPV4 : INTEL_KIND_IPV6,
-            .field = fields[i],
-            .stix_type = af == AF_INET ? "ipv4-addr" : "ipv6-addr",
-            .value = d->addr_text[i],
-            .len = strlen(d->addr_text[i]),
-        };
-        memcpy(it->addr, f->key.addr[i], 16);
-    }
+    o->dropped = 0;
+    for (unsigned i = 0; i < 2; i++)
+        if (inet_ntop(af, f->key.addr[i], d->addr_text[i], sizeof(d->addr_text[i])))
+            intel_observe_add_ip(o, fields[i], d->addr_text[i], f->key.addr[i],
+                                 af == AF_INET ? 4 : 6);
     d->counters[INTEL_DETECT_FLOWS]++;
-    /* The observation of a flow check is its addresses and network-traffic
-     * only, which build_observation adds for every check. */
+    /* The observation of a flow check is made from these two lookups (its
+     * addresses) and the flow's network-traffic, in build_observation. */
     struct check c = {.d = d, .f = f, .o = NULL, .lookups = o, .hits = hits, .max = max};
     return run_check(&c);
 }

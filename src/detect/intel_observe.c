@@ -70,8 +70,8 @@ static void observe_mailbox(struct intel_observed *o, const char *field, const c
         observe_add(o, INTEL_KIND_EMAIL, field, "email-addr", s, len);
 }
 
-static void observe_ip_text(struct intel_observed *o, const char *field, const char *text,
-                            const uint8_t *addr, int family)
+void intel_observe_add_ip(struct intel_observed *o, const char *field, const char *text,
+                          const uint8_t *addr, int family)
 {
     if (o->count == INTEL_OBSERVE_MAX) {
         o->dropped++;
@@ -95,7 +95,8 @@ static void observe_dns(struct intel_observed *o, const struct dns_record *r)
     for (size_t i = 0; i < r->answer_count; i++) {
         const struct dns_answer *a = &r->answers[i];
         if (a->kind == DNS_RDATA_ADDR)
-            observe_ip_text(o, "dns.answers.rdata", a->rdata, a->u.addr, a->rrtype == 1 ? 4 : 6);
+            intel_observe_add_ip(o, "dns.answers.rdata", a->rdata, a->u.addr,
+                                 a->rrtype == 1 ? 4 : 6);
         else if (a->kind == DNS_RDATA_NAME || a->kind == DNS_RDATA_MX)
             observe_cstr(o, INTEL_KIND_DOMAIN, "dns.answers.rdata", "domain-name", a->rdata);
     }

@@ -40,6 +40,11 @@ struct intel_observed {
     size_t scratch_used;
 };
 
+/* Adds an address (family 4 or 6; text NUL-terminated and kept by the
+ * caller) as the observable of field. */
+void intel_observe_add_ip(struct intel_observed *o, const char *field, const char *text,
+                          const uint8_t *addr, int family);
+
 /* Fills o (reset first) from one record. Record types without observables
  * (IMAP, POP3, anomalies) give an empty list. */
 void intel_observe_record(struct intel_observed *o, enum app_record type, const void *record);

@@ -35,8 +35,8 @@ struct intel_set {
     int64_t *modified_us; /* per entry, to keep the newer of two versions */
     bool *is_dead;        /* per entry: replaced by a newer version */
     size_t count, capacity;
-    const struct intel_entry **evaluated;
-    size_t evaluated_count, evaluated_cap;
+    const struct intel_entry **evaluated; /* made by intel_set_build */
+    size_t evaluated_count;
     struct arena_chunk *arena;
     struct intel_match *matcher;
     uint64_t counters[INTEL_SET_COUNTER_COUNT];
@@ -309,21 +309,6 @@ static int fill_entry(struct intel_set *s, struct intel_entry *e, const struct i
     return copy_related(s, e, ind);
 }
 
-static int keep_evaluated(struct intel_set *s, size_t index)
-{
-    if (s->evaluated_count == s->evaluated_cap) {
-        size_t cap = s->evaluated_cap ? s->evaluated_cap * 2 : 16;
-        const struct intel_entry **v = realloc(s->evaluated, cap * sizeof(*v));
-        if (!v)
-            return -ENOMEM;
-        s->evaluated = v;
-        s->evaluated_cap = cap;
-    }
-    /* An index, not a pointer: entries may still move while building. */
-    s->evaluated[s->evaluated_count++] = (const struct intel_entry *)(uintptr_t)index;
-    return 0;
-}
-
 /* Parses and classifies; *out NULL (and counted) when it takes no part. */
 static struct stix_pattern *parse_offered(struct intel_set_builder *b,
                                           const struct intel_indicator *ind,
@@ -400,8 +385,6 @@ int intel_set_builder_add(struct intel_set_builder *b, const struct intel_indica
     s->is_dead[index] = false;
     if (mode != INTEL_ENTRY_EVALUATE)
         index_atoms(b, p, (uint32_t)index);
-    if (mode == INTEL_ENTRY_EVALUATE && keep_evaluated(s, index) != 0)
-        goto fail;
     e->parsed = mode == INTEL_ENTRY_INDEXED ? NULL : p;
     if (mode == INTEL_ENTRY_INDEXED)
         stix_pattern_free(p);
@@ -431,15 +414,20 @@ struct intel_set *intel_set_build(struct intel_set_builder *b)
         intel_set_builder_free(b);
         return NULL;
     }
-    /* Dead entries leave the per-event list; indexes become pointers now
-     * that the entry array no longer moves. */
-    size_t n = 0;
-    for (size_t i = 0; i < s->evaluated_count; i++) {
-        size_t index = (size_t)(uintptr_t)s->evaluated[i];
-        if (!s->is_dead[index])
-            s->evaluated[n++] = &s->entries[index];
+    /* The per-event list: live EVALUATE entries, in offer order, taken now
+     * that the entry array no longer moves. Their counter counts dead ones
+     * too, so it bounds the list. */
+    size_t cap = s->counters[INTEL_SET_EVALUATE];
+    if (cap) {
+        s->evaluated = malloc(cap * sizeof(*s->evaluated));
+        if (!s->evaluated) {
+            intel_set_builder_free(b);
+            return NULL;
+        }
     }
-    s->evaluated_count = n;
+    for (size_t i = 0; cap && i < s->count; i++)
+        if (!s->is_dead[i] && s->entries[i].mode == INTEL_ENTRY_EVALUATE)
+            s->evaluated[s->evaluated_count++] = &s->entries[i];
     b->set = NULL;
     intel_set_builder_free(b);
     return s;

@@ -130,9 +130,19 @@ static void test_versions(void **state)
     assert_int_equal(intel_set_builder_add(b, &v1), 0);
     assert_int_equal(intel_set_builder_add(b, &v2), 0); /* newer: replaces */
     assert_int_equal(intel_set_builder_add(b, &v0), 0); /* older: ignored */
+    /* An evaluated pattern replaced by a newer one leaves the per-event list. */
+    struct intel_indicator p1 = ind("indicator--p", "[network-traffic:dst_port = 1]");
+    struct intel_indicator p2 = ind("indicator--p", "[network-traffic:dst_port = 2]");
+    p2.modified_us = p1.modified_us + 1;
+    assert_int_equal(intel_set_builder_add(b, &p1), 0);
+    assert_int_equal(intel_set_builder_add(b, &p2), 0);
     struct intel_set *s = intel_set_build(b);
-    assert_int_equal(counter(s, INTEL_SET_DUPLICATE), 2);
-    assert_int_equal(counter(s, INTEL_SET_LOADED), 1);
+    assert_int_equal(counter(s, INTEL_SET_DUPLICATE), 3);
+    assert_int_equal(counter(s, INTEL_SET_LOADED), 2);
+    size_t n = 0;
+    const struct intel_entry *const *ev = intel_set_evaluated(s, &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(ev[0]->pattern, "[network-traffic:dst_port = 2]");
     assert_null(find_domain(s, "v1.example")); /* its value is there, its entry dead */
     assert_null(find_domain(s, "v0.example"));
     const struct intel_entry *e = find_domain(s, "v2.example");
