@@ -71,9 +71,8 @@ int intel_store_fail(struct intel_store *st, const char *what);
 /* Wall-clock microseconds since the epoch. */
 int64_t intel_store_now_us(void);
 
-/* intel_store_key.c: SipHash-2-4 of data under key, and the row key of a
- * STIX id in st. */
-uint64_t intel_store_key_siphash(const uint64_t key[2], const void *data, size_t len);
+/* intel_store_key.c: the row key of a STIX id in st (SipHash-2-4 under the
+ * store's key). */
 int64_t intel_store_key_of(const struct intel_store *st, const char *stix_id);
 
 /* intel_store_schema.c: checks an opened database is a store this build can
