@@ -3,7 +3,7 @@
 # needs for the given jobs, if any are missing (needs root for apt-get).
 set -euo pipefail
 declare -A pkgs=(
-  [build]="gcc meson ninja-build pkg-config libpcap-dev libjansson-dev libssl-dev libpcre2-dev libsqlite3-dev"
+  [build]="gcc meson ninja-build pkg-config libpcap-dev libjansson-dev libssl-dev libpcre2-dev libsqlite3-dev publicsuffix"
   [test]="libcmocka-dev tshark python3"
   [fuzz]="clang libclang-rt-14-dev"
   [lint]="clang-format"

@@ -23,10 +23,11 @@
 #include "cli/stats_report.h"
 #include "cli/worker.h"
 #include "core/qsbr.h"
+#include "detect/behaviour.h"
 #include "intel/set/intel_set.h"
 #include "output/eve_sink.h"
 
-enum { READ_MAX_VIEWS = 10, READ_MAX_INTEL_FILES = 64 };
+enum { READ_MAX_VIEWS = 24, READ_MAX_INTEL_FILES = 64 };
 
 struct read_opts {
     const char *output;
@@ -36,6 +37,8 @@ struct read_opts {
     struct worker_config wcfg;
     struct intel_load_opts intel;
     const char *intel_files[READ_MAX_INTEL_FILES];
+    struct behaviour_config detect;
+    bool is_detect_off;
 };
 
 static void read_usage(FILE *out)
@@ -66,11 +69,22 @@ static void read_usage(FILE *out)
           "                           else ~/.local/share/hradba); its active indicators\n"
           "                           are matched and hits written as alert events\n"
           "      --no-intel-store     do not load the intel store\n"
+          "      --no-detectors       no behaviour detectors (beaconing, DNS tunnelling,\n"
+          "                           exfiltration, rare, long, lateral, host model)\n"
+          "      --detect-config FILE detector thresholds and home networks, 'key = value'\n"
+          "                           lines (docs/detectors.md)\n"
+          "      --detect-set KEY=VALUE  one detector setting; may be repeated, applied\n"
+          "                           after --detect-config\n"
+          "      --detect-state FILE  restore the detectors' baselines from FILE when it\n"
+          "                           exists, and save them there at the end\n"
+          "      --detect-config-help print every detector setting with its default as a\n"
+          "                           commented config file, and exit\n"
           "  -h, --help               show this help\n"
           "\n"
           "exit status: 0 all input read and all events written; 2 usage error;\n"
           "3 an input was missing, not a capture, truncated or corrupt (the rest\n"
-          "was processed); 4 events or statistics could not be written; 1 fatal.\n",
+          "was processed); 4 events, statistics or detector state could not be\n"
+          "written; 1 fatal.\n",
           out);
 }
 
@@ -82,6 +96,31 @@ static int parse_size_opt(const char *name, const char *arg, size_t *out)
         return -EINVAL;
     }
     *out = (size_t)v;
+    return 0;
+}
+
+static void read_warn(const char *msg)
+{
+    fprintf(stderr, "hradba read: warning: %s\n", msg);
+}
+
+/* --detect-set KEY=VALUE, after the config file whatever the order given. */
+static int read_detect_sets(struct behaviour_config *cfg, const char *const *sets, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        char key[128], err[512];
+        const char *eq = strchr(sets[i], '=');
+        if (!eq || eq == sets[i] || (size_t)(eq - sets[i]) >= sizeof(key)) {
+            fprintf(stderr, "hradba read: --detect-set: '%s' is not KEY=VALUE\n", sets[i]);
+            return -EINVAL;
+        }
+        memcpy(key, sets[i], (size_t)(eq - sets[i]));
+        key[eq - sets[i]] = '\0';
+        if (behaviour_config_set(cfg, key, eq + 1, err, sizeof(err)) != 0) {
+            fprintf(stderr, "hradba read: --detect-set: %s\n", err);
+            return -EINVAL;
+        }
+    }
     return 0;
 }
 
@@ -100,6 +139,11 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
         OPT_INTEL,
         OPT_DATA_DIR,
         OPT_NO_INTEL_STORE,
+        OPT_NO_DETECTORS,
+        OPT_DETECT_CONFIG,
+        OPT_DETECT_SET,
+        OPT_DETECT_STATE,
+        OPT_DETECT_CONFIG_HELP,
     };
     static const struct option longopts[] = {
         {"output", required_argument, NULL, 'o'},
@@ -115,6 +159,11 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
         {"intel", required_argument, NULL, OPT_INTEL},
         {"data-dir", required_argument, NULL, OPT_DATA_DIR},
         {"no-intel-store", no_argument, NULL, OPT_NO_INTEL_STORE},
+        {"no-detectors", no_argument, NULL, OPT_NO_DETECTORS},
+        {"detect-config", required_argument, NULL, OPT_DETECT_CONFIG},
+        {"detect-set", required_argument, NULL, OPT_DETECT_SET},
+        {"detect-state", required_argument, NULL, OPT_DETECT_STATE},
+        {"detect-config-help", no_argument, NULL, OPT_DETECT_CONFIG_HELP},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0},
     };
@@ -123,6 +172,10 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
     worker_config_default(&o->wcfg);
     o->intel.use_store = true;
     o->intel.files = o->intel_files;
+    behaviour_config_default(&o->detect);
+    const char *detect_sets[64];
+    size_t n_detect_sets = 0;
+    char err[512];
     optind = 1;
     int c;
     while ((c = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
@@ -174,6 +227,28 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
         case OPT_NO_INTEL_STORE:
             o->intel.use_store = false;
             break;
+        case OPT_NO_DETECTORS:
+            o->is_detect_off = true;
+            break;
+        case OPT_DETECT_CONFIG:
+            if (behaviour_config_load(&o->detect, optarg, err, sizeof(err)) != 0) {
+                fprintf(stderr, "hradba read: --detect-config: %s\n", err);
+                return EXIT_CODE_USAGE;
+            }
+            break;
+        case OPT_DETECT_SET:
+            if (n_detect_sets == sizeof(detect_sets) / sizeof(detect_sets[0])) {
+                fputs("hradba read: too many --detect-set\n", stderr);
+                return EXIT_CODE_USAGE;
+            }
+            detect_sets[n_detect_sets++] = optarg;
+            break;
+        case OPT_DETECT_STATE:
+            o->wcfg.behaviour_state = optarg;
+            break;
+        case OPT_DETECT_CONFIG_HELP:
+            behaviour_config_write(&o->detect, stdout);
+            return EXIT_CODE_OK;
         case 'h':
             read_usage(stdout);
             return EXIT_CODE_OK;
@@ -182,6 +257,11 @@ static int read_parse(int argc, char **argv, struct read_opts *o)
             return EXIT_CODE_USAGE;
         }
     }
+    if (read_detect_sets(&o->detect, detect_sets, n_detect_sets) != 0)
+        return EXIT_CODE_USAGE;
+    if (!o->is_detect_off)
+        o->wcfg.behaviour = &o->detect;
+    o->wcfg.warn = read_warn;
     if (optind >= argc) {
         fputs("hradba read: no capture given\n", stderr);
         read_usage(stderr);
@@ -278,10 +358,10 @@ int cmd_read(int argc, char **argv)
         rc = EXIT_CODE_OUTPUT;
         goto done;
     }
-    w = worker_new(&o.wcfg, sink);
+    char err[512];
+    w = worker_new(&o.wcfg, sink, err, sizeof(err));
     if (!w) {
-        fputs("hradba read: out of memory setting up the flow table (lower --flow-memcap?)\n",
-              stderr);
+        fprintf(stderr, "hradba read: %s\n", err);
         goto done;
     }
     cs = capture_set_open((const char *const *)argv + optind, (size_t)(argc - optind),
@@ -291,10 +371,14 @@ int cmd_read(int argc, char **argv)
         goto done;
     }
     read_loop(cs, w, &pr);
-    worker_flush(w);
+    int state_rc = worker_flush(w, err, sizeof(err));
     progress_done(&pr);
 
     rc = capture_set_errors(cs) ? EXIT_CODE_INPUT : EXIT_CODE_OK;
+    if (state_rc != 0) {
+        fprintf(stderr, "hradba read: %s\n", err);
+        rc = EXIT_CODE_OUTPUT;
+    }
     int out_rc = eve_sink_flush(sink);
     if (out_rc != 0) {
         fprintf(stderr, "hradba read: writing events to %s failed: %s\n",

@@ -1,11 +1,16 @@
 /* worker.c — decode → flow → EVE for one core's share of the traffic. */
 #include "cli/worker.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/app_events.h"
 #include "core/qsbr.h"
+#include "detect/behaviour.h"
+#include "detect/bhv_alert_eve.h"
 #include "detect/intel_detect.h"
 #include "detect/intel_observe.h"
 #include "output/eve_flow.h"
@@ -23,7 +28,8 @@
     X(WORKER_TIME_REWINDS, "packets.time_rewinds")                                                 \
     X(WORKER_EVENTS, "events")                                                                     \
     X(WORKER_EVENTS_FAILED, "events.failed")                                                       \
-    X(WORKER_ALERTS, "alerts")
+    X(WORKER_ALERTS, "alerts")                                                                     \
+    X(WORKER_ALERTS_BEHAVIOUR, "alerts.behaviour")
 
 enum worker_counter { WORKER_COUNTERS(COUNTER_ENUM) WORKER_COUNTER_COUNT };
 static const char *const worker_counter_names[] = {WORKER_COUNTERS(COUNTER_NAME)};
@@ -44,8 +50,12 @@ struct worker {
     unsigned intel_reader;
     struct intel_observed observed;
     struct intel_hit hits[INTEL_DETECT_MAX_HITS];
+    struct behaviour *bhv; /* NULL without detectors */
+    const char *bhv_state; /* where their state is saved, or NULL */
+    bool is_finished;      /* the detectors have scored the end of input */
     struct json_buf line;
-    uint64_t now_us; /* highest capture time seen: time never runs backwards here */
+    struct json_buf alert_line; /* behaviour alerts may come while line is in use */
+    uint64_t now_us;            /* highest capture time seen: time never runs backwards here */
     uint64_t next_sweep_us;
     uint64_t rewind_us; /* backward step that restarts the clock */
     uint64_t counters[WORKER_COUNTER_COUNT];
@@ -85,6 +95,8 @@ static void worker_on_record(void *ctx, const struct flow *f, enum app_record ty
         w->counters[WORKER_EVENTS_FAILED]++;
     else
         w->counters[WORKER_EVENTS] += (uint64_t)n;
+    if (w->bhv)
+        behaviour_record(w->bhv, f, type, record, ts_us);
     if (!w->detect)
         return;
     intel_observe_record(&w->observed, type, record);
@@ -101,19 +113,54 @@ static void worker_on_flow_end(void *ctx, struct flow *f)
         app_layer_flow_end(w->app, f);
     json_buf_reset(&w->line);
     eve_flow_format(&w->line, f);
-    if (!json_buf_ok(&w->line) || eve_sink_write(w->sink, w->line.data, w->line.len) != 0) {
+    if (!json_buf_ok(&w->line) || eve_sink_write(w->sink, w->line.data, w->line.len) != 0)
+        w->counters[WORKER_EVENTS_FAILED]++;
+    else
+        w->counters[WORKER_EVENTS]++;
+    if (w->bhv)
+        behaviour_flow_end(w->bhv, f);
+}
+
+static void worker_on_bhv_alert(void *ctx, const struct bhv_alert *a)
+{
+    struct worker *w = ctx;
+    json_buf_reset(&w->alert_line);
+    bhv_alert_eve_format(&w->alert_line, a);
+    if (!json_buf_ok(&w->alert_line) ||
+        eve_sink_write(w->sink, w->alert_line.data, w->alert_line.len) != 0) {
         w->counters[WORKER_EVENTS_FAILED]++;
         return;
     }
     w->counters[WORKER_EVENTS]++;
+    w->counters[WORKER_ALERTS]++;
+    w->counters[WORKER_ALERTS_BEHAVIOUR]++;
 }
 
-struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink)
+static int worker_behaviour_new(struct worker *w, const struct worker_config *cfg, char *err,
+                                size_t err_size)
+{
+    struct bhv_sink sink = {worker_on_bhv_alert, w};
+    w->bhv = behaviour_new(cfg->behaviour, &sink, cfg->warn, err, err_size);
+    if (!w->bhv)
+        return -ENOMEM;
+    w->bhv_state = cfg->behaviour_state;
+    if (w->bhv_state && access(w->bhv_state, F_OK) == 0) {
+        char why[512];
+        if (behaviour_load(w->bhv, w->bhv_state, cfg->warn, why, sizeof(why)) != 0 && cfg->warn)
+            cfg->warn(why); /* what loaded is kept; the rest starts afresh */
+    }
+    return 0;
+}
+
+struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink, char *err,
+                          size_t err_size)
 {
     struct worker *w = calloc(1, sizeof(*w));
+    snprintf(err, err_size, "out of memory setting up the flow table (lower --flow-memcap?)");
     if (!w)
         return NULL;
     json_buf_init(&w->line);
+    json_buf_init(&w->alert_line);
     w->sink = sink;
     w->rewind_us = REWIND_MIN_US;
     const struct flow_config *fc = &cfg->flow;
@@ -142,19 +189,28 @@ struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink
         w->intel_reader = cfg->intel_reader;
         qsbr_online(w->intel, w->intel_reader);
     }
+    if (cfg->behaviour && worker_behaviour_new(w, cfg, err, err_size) != 0)
+        goto fail;
     return w;
 fail:
     flow_table_free(w->flows);
     app_layer_free(w->app);
     decoder_free(w->decoder);
+    intel_detect_free(w->detect);
     json_buf_fini(&w->line);
+    json_buf_fini(&w->alert_line);
     free(w);
     return NULL;
 }
 
-void worker_flush(struct worker *w)
+int worker_flush(struct worker *w, char *err, size_t err_size)
 {
     flow_table_flush(w->flows);
+    if (!w->bhv)
+        return 0;
+    behaviour_finish(w->bhv, w->now_us);
+    w->is_finished = true;
+    return w->bhv_state ? behaviour_save(w->bhv, w->bhv_state, err, err_size) : 0;
 }
 
 void worker_free(struct worker *w)
@@ -162,12 +218,16 @@ void worker_free(struct worker *w)
     if (!w)
         return;
     flow_table_free(w->flows); /* ends every flow, app sessions included */
+    if (w->bhv && !w->is_finished)
+        behaviour_finish(w->bhv, w->now_us);
+    behaviour_free(w->bhv);
     app_layer_free(w->app);
     decoder_free(w->decoder);
     if (w->intel)
         qsbr_offline(w->intel, w->intel_reader);
     intel_detect_free(w->detect);
     json_buf_fini(&w->line);
+    json_buf_fini(&w->alert_line);
     free(w);
 }
 
@@ -193,6 +253,8 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
     }
     /* Timeouts run on the capture clock, which only moves forward. */
     flow_table_advance(w->flows, w->now_us);
+    if (w->bhv)
+        behaviour_advance(w->bhv, w->now_us);
     if (w->now_us >= w->next_sweep_us) {
         decoder_advance(w->decoder, w->now_us);
         w->next_sweep_us = w->now_us + DEFRAG_SWEEP_US;
@@ -237,7 +299,7 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
 
 size_t worker_counter_views(const struct worker *w, struct counter_view *out, size_t max)
 {
-    struct counter_view views[6] = {
+    struct counter_view views[6 + 1 + BHV_DETECTOR_COUNT] = {
         {"packets", worker_counter_names, w->counters, WORKER_COUNTER_COUNT},
         decoder_counters(w->decoder),
         flow_table_counters(w->flows),
@@ -249,6 +311,8 @@ size_t worker_counter_views(const struct worker *w, struct counter_view *out, si
     }
     if (w->detect)
         views[n++] = intel_detect_counters(w->detect);
+    if (w->bhv)
+        n += behaviour_counter_views(w->bhv, views + n, sizeof(views) / sizeof(views[0]) - n);
     if (n > max)
         n = max;
     for (size_t i = 0; i < n; i++)

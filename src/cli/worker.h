@@ -18,6 +18,7 @@
 
 struct eve_sink;
 struct qsbr;
+struct behaviour_config;
 
 struct worker_config {
     struct decode_config decode;
@@ -29,13 +30,20 @@ struct worker_config {
      * worker's reader index in it. */
     struct qsbr *intel;
     unsigned intel_reader;
+    /* Behaviour detectors (borrowed; NULL: none). Their state is read from
+     * behaviour_state when that file exists and written back by
+     * worker_flush (NULL: state lives only for the run). */
+    const struct behaviour_config *behaviour;
+    const char *behaviour_state;
+    void (*warn)(const char *msg); /* non-fatal setup messages; NULL: silent */
 };
 
 void worker_config_default(struct worker_config *cfg);
 
 /* Events go to sink (borrowed; may be shared only if the caller serialises).
- * Returns NULL on allocation failure. */
-struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink);
+ * Returns NULL on failure, with the reason in err. */
+struct worker *worker_new(const struct worker_config *cfg, struct eve_sink *sink, char *err,
+                          size_t err_size);
 /* Ends every open flow (reason shutdown), writing its event, and frees. */
 void worker_free(struct worker *w);
 
@@ -43,8 +51,10 @@ void worker_free(struct worker *w);
 void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_t caplen,
                   uint32_t wirelen, int linktype, uint64_t frame_no);
 
-/* Ends every open flow now, as at end of input. */
-void worker_flush(struct worker *w);
+/* Ends every open flow now, as at end of input; the detectors score what is
+ * pending and save their state (behaviour_state). Returns 0, or -errno when
+ * the state could not be saved (err says why; the events are all written). */
+int worker_flush(struct worker *w, char *err, size_t err_size);
 
 /* Per-layer counters: index 0 "packets" (worker totals), then decoder,
  * flow, app layer, TCP reassembly and the intel check. */

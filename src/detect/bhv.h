@@ -144,6 +144,18 @@ void bhv_alert_technique(struct bhv_alert *a, const char *id);
 enum { BHV_ALERT_GID = 9001 };
 uint32_t bhv_alert_sid(unsigned detector_no, unsigned finding);
 
+/* A detector's tunable, for the config file (docs/detectors.md): each
+ * detector exports a table of these over its config struct, so one loader
+ * reads every threshold and `hradba read --help-detectors` lists them. */
+enum bhv_option_type { BHV_OPT_DOUBLE, BHV_OPT_U64, BHV_OPT_BOOL };
+
+struct bhv_option {
+    const char *key; /* "beacon.min_connections" */
+    enum bhv_option_type type;
+    size_t offset;    /* of a double, uint64_t or bool in the config struct */
+    const char *help; /* one line, with the unit */
+};
+
 /* Text of an address (RFC 5952 for IPv6) into buf[46]; returns buf. */
 const char *bhv_ip_text(const struct bhv_ip *ip, char buf[46]);
 

@@ -61,7 +61,7 @@ static void eve_flow_addr(struct json_buf *b, const char *key, const struct flow
 
 /* Suricata's proto field: the IANA keyword for the protocols it tracks by
  * name, the decimal number for every other. */
-static void eve_flow_proto(struct json_buf *b, uint8_t proto)
+void eve_flow_proto(struct json_buf *b, uint8_t proto)
 {
     switch (proto) {
     case 6:

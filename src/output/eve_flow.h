@@ -36,4 +36,8 @@ void eve_flow_header(struct json_buf *b, const struct flow *f, uint64_t ts_us,
 void eve_flow_header_dir(struct json_buf *b, const struct flow *f, uint64_t ts_us,
                          const char *event_type, const struct eve_flow_opts *o, enum flow_dir dir);
 
+/* "proto": Suricata's name of an IP protocol ("TCP", "UDP", "ICMP",
+ * "IPv6-ICMP"), else its number as text. */
+void eve_flow_proto(struct json_buf *b, uint8_t proto);
+
 #endif

@@ -10,6 +10,7 @@
  */
 #include "proto/dns/dns_parser.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -81,6 +82,7 @@ static void dns_parser_message(struct dns_state *st, enum flow_dir dir, const ui
         return;
     m.rec.dir = dir;
     m.rec.is_tcp = st->is_tcp;
+    m.rec.msg_len = len > UINT32_MAX ? UINT32_MAX : (uint32_t)len;
     m.rec.tx_id = dns_parser_tx(st, &m.rec);
     app_out_emit(out, APP_RECORD_DNS, &m.rec);
 }

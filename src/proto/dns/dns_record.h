@@ -133,7 +133,8 @@ struct dns_answer {
 struct dns_record {
     enum flow_dir dir;
     bool is_tcp;
-    uint64_t tx_id; /* a response carries its query's tx_id (matched on id) */
+    uint32_t msg_len; /* bytes of the whole message (TCP: without its length prefix) */
+    uint64_t tx_id;   /* a response carries its query's tx_id (matched on id) */
     uint16_t id;
     uint16_t flags;   /* the whole 16-bit flags word */
     uint8_t opcode;   /* 4 bits */
