@@ -299,7 +299,7 @@ void worker_frame(struct worker *w, uint64_t ts_us, const uint8_t *data, uint32_
 
 size_t worker_counter_views(const struct worker *w, struct counter_view *out, size_t max)
 {
-    struct counter_view views[6 + 1 + BHV_DETECTOR_COUNT] = {
+    struct counter_view views[6 + 2 + BHV_DETECTOR_COUNT] = {
         {"packets", worker_counter_names, w->counters, WORKER_COUNTER_COUNT},
         decoder_counters(w->decoder),
         flow_table_counters(w->flows),

@@ -107,7 +107,14 @@ DET_COMMON(exfil)
 DET_CREATE(exfil)
 DET_CONN(exfil)
 DET_COMMON(rare)
-DET_CREATE(rare)
+static void *rare_create_v(const struct behaviour_config *cfg, const struct psl *psl,
+                           const struct bhv_sink *sink)
+{
+    struct rare *d = rare_new(&cfg->rare, sink);
+    if (d)
+        rare_use_psl(d, psl);
+    return d;
+}
 DET_CONN(rare)
 DET_NAME(rare)
 DET_COMMON(long_conn)
@@ -142,8 +149,11 @@ static const struct bhv_option observe_options[] = {
      "microseconds after which a query without response is judged unanswered"},
 };
 
+static const char *const behaviour_counter_names[] = {"memory.bytes"};
+
 struct behaviour {
     struct behaviour_config cfg;
+    uint64_t memory_bytes; /* every table, allocated up front */
     struct bhv_observe *observe;
     struct psl *psl;
     void *det[BHV_DETECTOR_COUNT]; /* NULL when disabled */
@@ -393,7 +403,7 @@ struct behaviour *behaviour_new(const struct behaviour_config *cfg, const struct
     b->observe = bhv_observe_new(&cfg->observe, &out);
     if (!b->observe)
         goto nomem;
-    if (cfg->is_enabled[BHV_DNS_TUNNEL]) {
+    if (cfg->is_enabled[BHV_DNS_TUNNEL] || cfg->is_enabled[BHV_RARE]) {
         b->psl = psl_open(cfg, warn);
         if (!b->psl)
             goto nomem;
@@ -409,6 +419,7 @@ struct behaviour *behaviour_new(const struct behaviour_config *cfg, const struct
             return NULL;
         }
     }
+    b->memory_bytes = behaviour_memory(b);
     return b;
 nomem:
     snprintf(err, err_size, "detectors: out of memory");
@@ -467,6 +478,8 @@ void behaviour_finish(struct behaviour *b, uint64_t now_us)
 size_t behaviour_counter_views(const struct behaviour *b, struct counter_view *out, size_t max)
 {
     size_t n = 0;
+    if (n < max)
+        out[n++] = (struct counter_view){"detect", behaviour_counter_names, &b->memory_bytes, 1};
     if (n < max)
         out[n++] = bhv_observe_counters(b->observe);
     for (size_t d = 0; d < BHV_DETECTOR_COUNT && n < max; d++)

@@ -3,8 +3,11 @@
  * Entries live densely in one array (so walking, sampling and saving touch
  * only live entries); a power-of-two slot array at most half full maps a
  * keyed hash to entry index + 1, with linear probing and backward-shift
- * deletion (no tombstones, so a long run never degrades). Removing an
- * entry moves the last one into its place.
+ * deletion (no tombstones, so a long run never degrades). Each slot also
+ * holds the top 32 bits of its entry's hash, so a probe past other keys
+ * (and every look-up of an absent key) reads only the slot array: the
+ * entries are megabytes of random accesses, one cache miss each. Removing
+ * an entry moves the last one into its place.
  */
 #include "detect/bhv_table.h"
 
@@ -30,7 +33,7 @@ struct bhv_table {
     struct bhv_table_config cfg;
     size_t key_off, value_off, entry_size; /* within an entry, 8-byte aligned */
     unsigned char *entries;                /* max_entries * entry_size */
-    uint32_t *slots;                       /* entry index + 1; 0 empty */
+    uint64_t *slots;                       /* hash's top 32 bits << 32 | entry index + 1; 0 empty */
     size_t slot_mask;
     size_t count;
     uint64_t evictions;
@@ -56,6 +59,16 @@ static struct entry_head *head_at(const struct bhv_table *t, size_t i)
 static uint64_t key_hash(const struct bhv_table *t, const void *key)
 {
     return siphash24(t->hash_key, key, t->cfg.key_size);
+}
+
+static size_t slot_entry(uint64_t v)
+{
+    return (size_t)(uint32_t)v - 1;
+}
+
+static uint64_t slot_value(uint64_t hash, size_t e)
+{
+    return (hash & 0xffffffff00000000ull) | (uint64_t)(e + 1);
 }
 
 struct bhv_table *bhv_table_new(const struct bhv_table_config *cfg)
@@ -103,16 +116,20 @@ void bhv_table_free(struct bhv_table *t)
 static size_t probe(const struct bhv_table *t, const void *key, uint64_t hash, bool *found)
 {
     size_t s = (size_t)hash & t->slot_mask;
+    uint64_t tag = hash & 0xffffffff00000000ull;
     for (;;) {
-        uint32_t v = t->slots[s];
+        uint64_t v = t->slots[s];
         if (v == 0) {
             *found = false;
             return s;
         }
-        const struct entry_head *h = head_at(t, v - 1);
-        if (h->hash == hash && memcmp(entry_at(t, v - 1) + t->key_off, key, t->cfg.key_size) == 0) {
-            *found = true;
-            return s;
+        if ((v & 0xffffffff00000000ull) == tag) {
+            size_t e = slot_entry(v);
+            if (head_at(t, e)->hash == hash &&
+                memcmp(entry_at(t, e) + t->key_off, key, t->cfg.key_size) == 0) {
+                *found = true;
+                return s;
+            }
         }
         s = (s + 1) & t->slot_mask;
     }
@@ -122,7 +139,7 @@ void *bhv_table_find(const struct bhv_table *t, const void *key)
 {
     bool found;
     size_t s = probe(t, key, key_hash(t, key), &found);
-    return found ? entry_at(t, t->slots[s] - 1) + t->value_off : NULL;
+    return found ? entry_at(t, slot_entry(t->slots[s])) + t->value_off : NULL;
 }
 
 /* Empties slot s, shifting back the run after it so that every entry stays
@@ -133,10 +150,10 @@ static void slot_clear(struct bhv_table *t, size_t s)
     size_t i = s;
     for (;;) {
         i = (i + 1) & t->slot_mask;
-        uint32_t v = t->slots[i];
+        uint64_t v = t->slots[i];
         if (v == 0)
             break;
-        size_t home = (size_t)head_at(t, v - 1)->hash & t->slot_mask;
+        size_t home = (size_t)head_at(t, slot_entry(v))->hash & t->slot_mask;
         /* Move v into the hole unless its home lies cyclically in (hole, i]. */
         bool stays = hole <= i ? (home > hole && home <= i) : (home > hole || home <= i);
         if (!stays) {
@@ -151,18 +168,18 @@ static void slot_clear(struct bhv_table *t, size_t s)
 static size_t slot_of_entry(const struct bhv_table *t, size_t e)
 {
     size_t s = (size_t)head_at(t, e)->hash & t->slot_mask;
-    while (t->slots[s] != e + 1)
+    while (t->slots[s] == 0 || slot_entry(t->slots[s]) != e)
         s = (s + 1) & t->slot_mask;
     return s;
 }
 
 static void remove_at_slot(struct bhv_table *t, size_t s)
 {
-    size_t e = t->slots[s] - 1;
+    size_t e = slot_entry(t->slots[s]);
     slot_clear(t, s);
     size_t last = t->count - 1;
     if (e != last) {
-        t->slots[slot_of_entry(t, last)] = (uint32_t)(e + 1);
+        t->slots[slot_of_entry(t, last)] = slot_value(head_at(t, last)->hash, e);
         memcpy(entry_at(t, e), entry_at(t, last), t->entry_size);
     }
     t->count--;
@@ -206,7 +223,7 @@ void *bhv_table_get(struct bhv_table *t, const void *key, uint64_t now_us, bool 
     bool found;
     size_t s = probe(t, key, hash, &found);
     if (found) {
-        struct entry_head *h = head_at(t, t->slots[s] - 1);
+        struct entry_head *h = head_at(t, slot_entry(t->slots[s]));
         h->touched_us = now_us;
         if (is_new)
             *is_new = false;
@@ -223,7 +240,7 @@ void *bhv_table_get(struct bhv_table *t, const void *key, uint64_t now_us, bool 
     h->hash = hash;
     h->touched_us = now_us;
     memcpy(p + t->key_off, key, t->cfg.key_size);
-    t->slots[s] = (uint32_t)(e + 1);
+    t->slots[s] = slot_value(hash, e);
     if (is_new)
         *is_new = true;
     return p + t->value_off;
@@ -286,7 +303,7 @@ uint64_t bhv_table_evictions(const struct bhv_table *t)
 
 size_t bhv_table_memory(const struct bhv_table *t)
 {
-    return sizeof(*t) + t->cfg.max_entries * t->entry_size + (t->slot_mask + 1) * sizeof(uint32_t);
+    return sizeof(*t) + t->cfg.max_entries * t->entry_size + (t->slot_mask + 1) * sizeof(uint64_t);
 }
 
 /* FNV-1a over everything written, so a damaged file is noticed. */

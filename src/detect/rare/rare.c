@@ -18,6 +18,7 @@
 
 #include "core/siphash.h"
 #include "detect/bhv_table.h"
+#include "detect/psl/psl.h"
 
 #define DETECTOR_NO 4
 #define US 1000000.0
@@ -26,6 +27,7 @@
 #define FP_SERVERS 4  /* distinct servers remembered per fingerprint */
 #define FP_CLIENTS 8  /* distinct hosts remembered per fingerprint: max_hosts' ceiling */
 #define SRV_CLIENTS 4 /* distinct hosts remembered per server */
+#define SRV_FPS 4     /* distinct fingerprints remembered per server */
 #define HOST_FPS 4    /* distinct fingerprints remembered per host */
 #define DAY_US (86400ull * 1000000)
 /* Steps back in time tolerated before counting: hellos come in packet
@@ -50,6 +52,7 @@
     X(RC_LEARNING, "first_seen_while_learning")                                                    \
     X(RC_FS_BELOW, "first_seen_below_threshold")                                                   \
     X(RC_SUPPRESSED, "alerts_suppressed_realert")                                                  \
+    X(RC_SHARED_SERVER, "single_server_fingerprint_shared_server")                                 \
     X(RC_ALERT_IMPLANT, "alerts_single_server_fingerprint")                                        \
     X(RC_ALERT_FIRST, "alerts_first_seen")                                                         \
     X(RC_FP_EVICTED, "fingerprints_evicted")                                                       \
@@ -72,6 +75,7 @@ struct fp_state {
     uint64_t first_us, last_us, conns, flow_id, last_alert_us;
     uint64_t server_h[FP_SERVERS];
     uint64_t client_h[FP_CLIENTS];
+    uint64_t domain_h;            /* of the first server's registered domain; 0 when none */
     struct bhv_ip client, server; /* of the first connection */
     uint16_t server_port;
     uint8_t server_count; /* FP_SERVERS + 1: more than remembered */
@@ -84,8 +88,10 @@ struct fp_state {
 struct server_state {
     uint64_t first_us, last_alert_us;
     uint64_t client_h[SRV_CLIENTS];
+    uint64_t fp_h[SRV_FPS];
     uint32_t conns;
     uint8_t client_count; /* SRV_CLIENTS + 1: more */
+    uint8_t fp_count;     /* SRV_FPS + 1: more */
     bool has_alerted;
 };
 
@@ -102,6 +108,7 @@ struct host_state {
 struct rare {
     struct rare_config cfg;
     struct bhv_sink sink;
+    const struct psl *psl;
     struct bhv_table *fps, *servers, *hosts, *host_servers;
     uint64_t hash_key[2]; /* of server and (host, server) keys; saved with them */
     uint64_t clock_us;
@@ -123,6 +130,9 @@ const struct bhv_option rare_options[] = {
         "(a capture of a few hosts has too little to call anything new)"),
     OPT("min_connections", BHV_OPT_U64, min_connections,
         "connections a fingerprint needs before it can be a single-server implant sign"),
+    OPT("max_server_fingerprints", BHV_OPT_U64, max_server_fingerprints,
+        "client fingerprints (at most 4) that may reach the fingerprint's one server: a C2 "
+        "server hears only its implant, a public site hears many clients"),
     OPT("max_hosts", BHV_OPT_U64, max_hosts,
         "hosts (at most 8) that may use a fingerprint or server for it to count as rare"),
     OPT("threshold", BHV_OPT_DOUBLE, threshold, "single-server fingerprint: score (0..1) to alert"),
@@ -150,6 +160,7 @@ void rare_config_default(struct rare_config *cfg)
         .learn_min_fingerprints = 20,
         .min_connections = 5,
         .max_hosts = 3,
+        .max_server_fingerprints = 2,
         .threshold = 0.6,
         .first_seen_threshold = 1.0,
         .realert_s = 7 * 86400.0,
@@ -189,6 +200,10 @@ struct rare *rare_new(const struct rare_config *cfg, const struct bhv_sink *sink
         d->cfg.max_hosts = 1;
     if (d->cfg.max_hosts > FP_CLIENTS)
         d->cfg.max_hosts = FP_CLIENTS;
+    if (d->cfg.max_server_fingerprints < 1)
+        d->cfg.max_server_fingerprints = 1;
+    if (d->cfg.max_server_fingerprints > SRV_FPS)
+        d->cfg.max_server_fingerprints = SRV_FPS;
     if (sink)
         d->sink = *sink;
     d->fps = table("rare.fingerprints", sizeof(struct fp_key), sizeof(struct fp_state),
@@ -339,6 +354,28 @@ static struct host_state *host_contact(struct rare *d, const struct bhv_ip *host
     return h;
 }
 
+void rare_use_psl(struct rare *d, const struct psl *psl)
+{
+    d->psl = psl;
+}
+
+/* The registered domain of a server name, as a servers-table key (its own
+ * hash domain, 'r'), when it differs from the name; 0 otherwise. */
+static uint64_t domain_hash(const struct rare *d, const char *name)
+{
+    size_t len = 0;
+    const char *dom = d->psl && name ? psl_registered_domain(d->psl, name, &len) : NULL;
+    if (!dom || len == strlen(name))
+        return 0;
+    char key[256];
+    if (len >= sizeof(key))
+        len = sizeof(key) - 1;
+    memcpy(key, dom, len);
+    key[len] = '\0';
+    bhv_name_key(key, sizeof(key), key);
+    return keyed_hash(d, 'r', key, strlen(key));
+}
+
 /* Records the server's use; sets *is_new when nobody had contacted it. */
 static struct server_state *server_contact(struct rare *d, uint64_t server_h,
                                            const struct bhv_ip *client, uint64_t t, bool *is_new)
@@ -475,6 +512,18 @@ static void implant_scan(struct rare *d)
         if (f->server_count != 1 || f->client_count > d->cfg.max_hosts ||
             f->conns < d->cfg.min_connections)
             continue;
+        /* A fingerprint seen only with one server is also what a rare
+         * client of a popular site looks like (a test tool cycling through
+         * a hundred TLS stacks to www.google.com): the implant sign needs the
+         * server to be as exclusive as the client. */
+        const struct server_state *s = bhv_table_find(d->servers, &f->server_h[0]);
+        const struct server_state *dom =
+            f->domain_h ? bhv_table_find(d->servers, &f->domain_h) : NULL;
+        if ((s && s->fp_count > d->cfg.max_server_fingerprints) ||
+            (dom && dom->fp_count > d->cfg.max_server_fingerprints)) {
+            d->counters[RC_SHARED_SERVER]++;
+            continue;
+        }
         struct implant j = implant_judge(f);
         if (j.score < d->cfg.threshold)
             continue;
@@ -635,6 +684,15 @@ void rare_name(struct rare *d, const struct bhv_name *n)
     else
         snprintf(server_text, sizeof(server_text), "%s", bhv_ip_text(&n->server, ip));
     uint64_t server_h = server_hash(d, name, &n->server);
+    /* The registered domain is a servers-table entry of its own (only its
+     * fingerprint set is used), entered first: an insertion may move the
+     * server's entry. */
+    uint64_t domain_h = domain_hash(d, name);
+    if (domain_h && fp_name) {
+        bool is_new_domain;
+        struct server_state *ds = bhv_table_get(d->servers, &domain_h, d->clock_us, &is_new_domain);
+        set_add(ds->fp_h, &ds->fp_count, SRV_FPS, keyed_hash(d, 'f', &k, sizeof(k)));
+    }
     bool is_new_server = false;
     struct server_state *s = server_contact(d, server_h, &n->client, n->ts_us, &is_new_server);
     struct host_state *h = host_contact(d, &n->client, server_h, n->ts_us);
@@ -644,10 +702,13 @@ void rare_name(struct rare *d, const struct bhv_name *n)
     }
     uint64_t fp_h = keyed_hash(d, 'f', &k, sizeof(k));
     set_add(h->fp_h, &h->fp_count, HOST_FPS, fp_h);
+    set_add(s->fp_h, &s->fp_count, SRV_FPS, fp_h);
     bool is_new_fp = false;
     struct fp_state *f = bhv_table_get(d->fps, &k, d->clock_us, &is_new_fp);
     sync_evictions(d);
     fp_update(d, f, is_new_fp, n, server_h, server_text);
+    if (is_new_fp)
+        f->domain_h = domain_h;
     first_seen_judge(d, n, &k, f, is_new_fp, s, is_new_server, h, server_text);
 }
 

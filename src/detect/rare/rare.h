@@ -22,12 +22,13 @@
 #include "detect/bhv.h"
 
 struct rare_config {
-    double learn_s;                  /* first-seen alerts start this long after the first input */
-    uint64_t learn_min_fingerprints; /* ... and once the site knows this many JA4s */
-    uint64_t min_connections;        /* implant sign: fewest connections of the fingerprint */
-    uint64_t max_hosts;              /* rare: used by at most this many hosts (1..8) */
-    double threshold;                /* implant sign: score at which to alert */
-    double first_seen_threshold;     /* first-seen: score at which to alert */
+    double learn_s;                   /* first-seen alerts start this long after the first input */
+    uint64_t learn_min_fingerprints;  /* ... and once the site knows this many JA4s */
+    uint64_t min_connections;         /* implant sign: fewest connections of the fingerprint */
+    uint64_t max_hosts;               /* rare: used by at most this many hosts (1..8) */
+    uint64_t max_server_fingerprints; /* ... to a server reached by at most this many (1..4) */
+    double threshold;                 /* implant sign: score at which to alert */
+    double first_seen_threshold;      /* first-seen: score at which to alert */
     double realert_s;        /* the same fingerprint or server alerts at most once per this */
     double host_alert_gap_s; /* one host raises at most one first-seen alert per this */
     double forget_s;         /* unused this long, a fingerprint/server/host is forgotten */
@@ -75,5 +76,11 @@ int rare_save(const struct rare *d, FILE *fp);
 /* 0; -EINVAL when fp holds no rare state of this layout, -EIO when it is
  * damaged: either way err says why and the detector starts afresh. */
 int rare_load(struct rare *d, FILE *fp, char *err, size_t err_size);
+
+/* Judges server exclusivity by registered domain too (psl borrowed, may be
+ * NULL): mtalk.google.com is not exclusive when www.google.com hears many
+ * clients. Without it, by server name or address alone. */
+struct psl;
+void rare_use_psl(struct rare *d, const struct psl *psl);
 
 #endif

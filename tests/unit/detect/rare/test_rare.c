@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "detect/bhv.h"
+#include "detect/psl/psl.h"
 #include "detect/rare/rare.h"
 
 #include <cmocka.h>
@@ -155,6 +156,53 @@ static void test_implant(void **state)
     assert_int_equal(counter(d, "alerts_single_server_fingerprint"), 1);
     assert_true(counter(d, "first_seen_while_learning") >= 2); /* chrome, implant, servers */
     rare_free(d);
+}
+
+/* The top_100_fingerprints capture's shape: one host cycles through many
+ * TLS stacks, each several times, all to www.google.com. Each fingerprint
+ * talks to one server, but that server hears many fingerprints: not an
+ * implant's exclusive C2. */
+static void test_shared_server(void **state)
+{
+    (void)state;
+    struct seen seen = {0};
+    struct rare *d = make(&seen, NULL);
+    for (int f = 0; f < 20; f++) {
+        char ja4[40];
+        snprintf(ja4, sizeof(ja4), "t13d0000aa_%012d_000000000099", f);
+        for (int i = 0; i < 6; i++)
+            hello(d, T0 + (uint64_t)(f * 6 + i) * 10 * S, ip4(10, 0, 2, 15), ip4(172, 217, 7, 228),
+                  "www.google.com", NULL, ja4);
+    }
+    rare_finish(d, T0 + H);
+    assert_int_equal(seen.count, 0);
+    assert_int_equal(counter(d, "single_server_fingerprint_shared_server"), 20);
+    rare_free(d);
+
+    /* By registered domain: an app's own client to mtalk.google.com alone,
+     * while browsers reach www.google.com — shared once the public suffix
+     * list says both are google.com, exclusive without it. */
+    struct psl *psl = psl_load_default();
+    assert_non_null(psl);
+    for (int use_psl = 0; use_psl < 2; use_psl++) {
+        struct seen s2 = {0};
+        d = make(&s2, NULL);
+        if (use_psl)
+            rare_use_psl(d, psl);
+        for (int f = 0; f < 4; f++) {
+            char ja4[40];
+            snprintf(ja4, sizeof(ja4), "t13d0000aa_%012d_000000000098", f);
+            hello(d, T0 + (uint64_t)f * S, ip4(10, 0, 3, (uint8_t)f), ip4(172, 217, 7, 228),
+                  "www.google.com", NULL, ja4);
+        }
+        for (int i = 0; i < 10; i++)
+            hello(d, T0 + (uint64_t)i * 60 * S, ip4(10, 0, 3, 9), ip4(172, 217, 7, 188),
+                  "mtalk.google.com", NULL, IMPLANT_JA4);
+        rare_finish(d, T0 + H);
+        assert_int_equal(s2.count, use_psl ? 0 : 1);
+        rare_free(d);
+    }
+    psl_free(psl);
 }
 
 /* Six hellos within a second (one program's parallel connections at
@@ -421,6 +469,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_implant),
         cmocka_unit_test(test_not_implants),
+        cmocka_unit_test(test_shared_server),
         cmocka_unit_test(test_first_seen),
         cmocka_unit_test(test_address_flows),
         cmocka_unit_test(test_realert),
