@@ -582,13 +582,19 @@ int behaviour_load(struct behaviour *b, const char *path, void (*warn)(const cha
         snprintf(err, err_size, "%s: %s", path, strerror(errno));
         return -errno;
     }
+    int rc = behaviour_load_stream(b, fp, path, warn, err, err_size);
+    fclose(fp);
+    return rc;
+}
+
+int behaviour_load_stream(struct behaviour *b, FILE *fp, const char *path,
+                          void (*warn)(const char *msg), char *err, size_t err_size)
+{
     char magic[sizeof(STATE_MAGIC)] = "";
-    int rc = 0;
     if (fread(magic, 1, strlen(STATE_MAGIC), fp) != strlen(STATE_MAGIC) ||
         memcmp(magic, STATE_MAGIC, strlen(STATE_MAGIC)) != 0) {
         snprintf(err, err_size, "%s: not a hradba detector state file", path);
-        rc = -EINVAL;
-        goto out;
+        return -EINVAL;
     }
     for (;;) {
         uint32_t nl;
@@ -598,26 +604,32 @@ int behaviour_load(struct behaviour *b, const char *path, void (*warn)(const cha
             (nl && (fread(name, 1, nl, fp) != nl || fread(&bl, sizeof(bl), 1, fp) != 1))) {
             snprintf(err, err_size, "%s: damaged detector state (what came before is restored)",
                      path);
-            rc = -EIO;
-            break;
+            return -EIO;
         }
         if (nl == 0)
-            break;
+            return 0;
         name[nl] = '\0';
-        char *blob = bl <= (1ull << 34) ? malloc(bl ? bl : 1) : NULL;
+        /* A frame's length is checked against what is left before anything
+         * of that size is allocated. */
+        long at = ftell(fp);
+        if (at < 0 || fseek(fp, 0, SEEK_END) != 0) {
+            snprintf(err, err_size, "%s: cannot seek", path);
+            return -EIO;
+        }
+        long end = ftell(fp);
+        if (end < at || fseek(fp, at, SEEK_SET) != 0 || bl > (uint64_t)(end - at)) {
+            snprintf(err, err_size,
+                     "%s: damaged detector state at %s (what came before is restored)", path, name);
+            return -EIO;
+        }
+        char *blob = malloc(bl ? bl : 1);
         if (!blob || fread(blob, 1, bl, fp) != bl) {
             free(blob);
             snprintf(err, err_size,
-                     "%s: damaged detector state at %s (what came before is "
-                     "restored)",
-                     path, name);
-            rc = -EIO;
-            break;
+                     "%s: damaged detector state at %s (what came before is restored)", path, name);
+            return -EIO;
         }
         load_frame(b, name, blob, bl, path, warn);
         free(blob);
     }
-out:
-    fclose(fp);
-    return rc;
 }

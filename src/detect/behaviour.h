@@ -96,5 +96,8 @@ size_t behaviour_memory(const struct behaviour *b);
 int behaviour_save(const struct behaviour *b, const char *path, char *err, size_t err_size);
 int behaviour_load(struct behaviour *b, const char *path, void (*warn)(const char *msg), char *err,
                    size_t err_size);
+/* The same from an open stream; name is what messages call it. */
+int behaviour_load_stream(struct behaviour *b, FILE *fp, const char *name,
+                          void (*warn)(const char *msg), char *err, size_t err_size);
 
 #endif
