@@ -286,6 +286,20 @@ size_t bhv_table_expire(struct bhv_table *t, uint64_t cutoff_us)
     return removed;
 }
 
+void bhv_table_clear(struct bhv_table *t)
+{
+    /* A nearly empty table of many slots is cleared entry by entry: the
+     * detectors clear scratch tables often. Zeroing slots one by one needs
+     * no backward shift when every slot goes. */
+    if (t->count * 8 < t->slot_mask + 1) {
+        for (size_t i = 0; i < t->count; i++)
+            t->slots[slot_of_entry(t, i)] = 0;
+    } else {
+        memset(t->slots, 0, (t->slot_mask + 1) * sizeof(*t->slots));
+    }
+    t->count = 0;
+}
+
 size_t bhv_table_count(const struct bhv_table *t)
 {
     return t->count;
@@ -408,9 +422,31 @@ int bhv_table_load(struct bhv_table *t, FILE *fp, char *err, size_t err_size)
     uint64_t want = io.sum, sum;
     if (!get(&io, &sum, sizeof(sum)) || sum != want) {
         /* Damaged in the middle: a value may be garbage, so none is kept. */
-        while (t->count)
-            remove_at_slot(t, slot_of_entry(t, t->count - 1));
+        bhv_table_clear(t);
         return load_fail(err, err_size, -EIO, name, "checksum mismatch (state dropped)");
+    }
+    return 0;
+}
+
+int bhv_tables_save(struct bhv_table *const *tables, size_t n, FILE *fp)
+{
+    for (size_t i = 0; i < n; i++)
+        if (bhv_table_save(tables[i], fp) != 0)
+            return -EIO;
+    return 0;
+}
+
+int bhv_tables_load(struct bhv_table *const *tables, size_t n, FILE *fp, char *err, size_t err_size)
+{
+    for (size_t i = 0; i < n; i++)
+        bhv_table_clear(tables[i]);
+    for (size_t i = 0; i < n; i++) {
+        int rc = bhv_table_load(tables[i], fp, err, err_size);
+        if (rc != 0) {
+            for (size_t j = 0; j < n; j++)
+                bhv_table_clear(tables[j]);
+            return rc == -EINVAL ? -EINVAL : -EIO;
+        }
     }
     return 0;
 }

@@ -55,6 +55,9 @@ bool bhv_table_next(struct bhv_table *t, size_t *cursor, const void **key, void 
  * no longer matters); returns how many. */
 size_t bhv_table_expire(struct bhv_table *t, uint64_t cutoff_us);
 
+/* Removes every entry (the eviction counter stays). */
+void bhv_table_clear(struct bhv_table *t);
+
 size_t bhv_table_count(const struct bhv_table *t);
 size_t bhv_table_capacity(const struct bhv_table *t);
 uint64_t bhv_table_evictions(const struct bhv_table *t);
@@ -68,5 +71,14 @@ size_t bhv_table_memory(const struct bhv_table *t); /* bytes allocated */
  * err says which) with a message in err. */
 int bhv_table_save(const struct bhv_table *t, FILE *fp);
 int bhv_table_load(struct bhv_table *t, FILE *fp, char *err, size_t err_size);
+
+/* A detector's tables, in order, as one part of its state. Loading empties
+ * them first and, when any of them fails, empties them all again: one table
+ * restored without the others it was kept with would be judged against
+ * nothing (servers without their hosts make old pairs look new). Returns 0,
+ * or -EINVAL / -EIO as bhv_table_load with its message. */
+int bhv_tables_save(struct bhv_table *const *tables, size_t n, FILE *fp);
+int bhv_tables_load(struct bhv_table *const *tables, size_t n, FILE *fp, char *err,
+                    size_t err_size);
 
 #endif

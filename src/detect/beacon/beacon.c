@@ -578,8 +578,8 @@ static bool pair_score(const struct beacon *d, const struct pair *p, struct resu
  * counted afresh, since the tables drop pairs without telling. */
 static void aggregate(struct beacon *d)
 {
-    bhv_table_expire(d->hosts, UINT64_MAX);
-    bhv_table_expire(d->targets, UINT64_MAX);
+    bhv_table_clear(d->hosts);
+    bhv_table_clear(d->targets);
     size_t cursor = 0;
     const void *key;
     void *value;
@@ -834,15 +834,14 @@ int beacon_save(const struct beacon *d, FILE *fp)
     memcpy(h.magic, SAVE_MAGIC, sizeof(h.magic));
     if (fwrite(&h, sizeof(h), 1, fp) != 1)
         return -EIO;
-    if (bhv_table_save(d->pairs, fp) != 0 || bhv_table_save(d->candidates, fp) != 0)
-        return -EIO;
-    return 0;
+    struct bhv_table *const tables[] = {d->pairs, d->candidates};
+    return bhv_tables_save(tables, 2, fp);
 }
 
 static void reset(struct beacon *d)
 {
-    bhv_table_expire(d->pairs, UINT64_MAX);
-    bhv_table_expire(d->candidates, UINT64_MAX);
+    bhv_table_clear(d->pairs);
+    bhv_table_clear(d->candidates);
     d->clock_us = 0;
     d->min_s = 0;
     d->has_min = false;
@@ -868,9 +867,8 @@ int beacon_load(struct beacon *d, FILE *fp, char *err, size_t err_size)
         h.pair_size != sizeof(struct pair))
         return load_fail(d, -EINVAL, err, err_size,
                          "state of an older layout (dropped; pairs start afresh)");
-    int rc = bhv_table_load(d->pairs, fp, err, err_size);
-    if (rc == 0)
-        rc = bhv_table_load(d->candidates, fp, err, err_size);
+    struct bhv_table *const tables[] = {d->pairs, d->candidates};
+    int rc = bhv_tables_load(tables, 2, fp, err, err_size);
     if (rc != 0)
         return load_fail(d, rc == -EINVAL ? -EINVAL : -EIO, NULL, 0, NULL);
     d->clock_us = h.clock_us;

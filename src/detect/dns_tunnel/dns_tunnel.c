@@ -732,10 +732,8 @@ int dns_tunnel_save(const struct dns_tunnel *d, FILE *fp)
     memcpy(h.site_hist, d->site_hist, sizeof(h.site_hist));
     if (fwrite(&h, sizeof(h), 1, fp) != 1)
         return -EIO;
-    int rc = bhv_table_save(d->pairs, fp);
-    if (rc == 0)
-        rc = bhv_table_save(d->hosts, fp);
-    return rc;
+    struct bhv_table *const tables[] = {d->pairs, d->hosts};
+    return bhv_tables_save(tables, 2, fp);
 }
 
 int dns_tunnel_load(struct dns_tunnel *d, FILE *fp, char *err, size_t err_size)
@@ -750,8 +748,10 @@ int dns_tunnel_load(struct dns_tunnel *d, FILE *fp, char *err, size_t err_size)
         return -EINVAL;
     }
     /* Replace, not merge: the distinct counts only add up under one key. */
-    bhv_table_expire(d->pairs, UINT64_MAX);
-    bhv_table_expire(d->hosts, UINT64_MAX);
+    struct bhv_table *const tables[] = {d->pairs, d->hosts};
+    int rc = bhv_tables_load(tables, 2, fp, err, err_size);
+    if (rc != 0)
+        return rc;
     memcpy(d->hash_key, h.hash_key, sizeof(d->hash_key));
     d->clock_us = h.clock_us;
     d->site_windows = 0;
@@ -759,8 +759,5 @@ int dns_tunnel_load(struct dns_tunnel *d, FILE *fp, char *err, size_t err_size)
         d->site_hist[b] = h.site_hist[b];
         d->site_windows += h.site_hist[b]; /* recounted: a damaged total cannot skew quantiles */
     }
-    int rc = bhv_table_load(d->pairs, fp, err, err_size);
-    if (rc == 0)
-        rc = bhv_table_load(d->hosts, fp, err, err_size);
-    return rc;
+    return 0;
 }

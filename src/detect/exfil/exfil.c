@@ -501,9 +501,8 @@ int exfil_save(const struct exfil *d, FILE *fp)
     memcpy(h.magic, SAVE_MAGIC, sizeof(h.magic));
     if (fwrite(&h, sizeof(h), 1, fp) != 1)
         return -EIO;
-    if (bhv_table_save(d->hosts, fp) != 0 || bhv_table_save(d->pairs, fp) != 0)
-        return -EIO;
-    return 0;
+    struct bhv_table *const tables[] = {d->hosts, d->pairs};
+    return bhv_tables_save(tables, 2, fp);
 }
 
 int exfil_load(struct exfil *d, FILE *fp, char *err, size_t err_size)
@@ -521,9 +520,8 @@ int exfil_load(struct exfil *d, FILE *fp, char *err, size_t err_size)
                      "start afresh)");
         return -EINVAL;
     }
-    int rc = bhv_table_load(d->hosts, fp, err, err_size);
-    if (rc == 0)
-        rc = bhv_table_load(d->pairs, fp, err, err_size);
+    struct bhv_table *const tables[] = {d->hosts, d->pairs};
+    int rc = bhv_tables_load(tables, 2, fp, err, err_size);
     /* Touch times come back as saved; the clock must not run behind them. */
     size_t cursor = 0;
     uint64_t touched;

@@ -474,15 +474,14 @@ int lateral_save(const struct lateral *d, FILE *fp)
     memcpy(h.magic, SAVE_MAGIC, sizeof(h.magic));
     if (fwrite(&h, sizeof(h), 1, fp) != 1)
         return -EIO;
-    if (bhv_table_save(d->pairs, fp) != 0 || bhv_table_save(d->sources, fp) != 0)
-        return -EIO;
-    return 0;
+    struct bhv_table *const tables[] = {d->pairs, d->sources};
+    return bhv_tables_save(tables, 2, fp);
 }
 
 static void clear(struct lateral *d)
 {
-    bhv_table_expire(d->pairs, UINT64_MAX);
-    bhv_table_expire(d->sources, UINT64_MAX);
+    bhv_table_clear(d->pairs);
+    bhv_table_clear(d->sources);
     d->clock_us = 0;
     d->start_us = 0;
     d->has_start = false;
@@ -498,12 +497,11 @@ int lateral_load(struct lateral *d, FILE *fp, char *err, size_t err_size)
             snprintf(err, err_size, "lateral: not lateral state of this layout");
         return -EINVAL;
     }
-    int rc = bhv_table_load(d->pairs, fp, err, err_size);
-    if (rc == 0)
-        rc = bhv_table_load(d->sources, fp, err, err_size);
+    struct bhv_table *const tables[] = {d->pairs, d->sources};
+    int rc = bhv_tables_load(tables, 2, fp, err, err_size);
     if (rc != 0) {
-        clear(d); /* pairs without their sources' windows would miscount */
-        return rc == -EINVAL ? -EINVAL : -EIO;
+        clear(d);
+        return rc;
     }
     /* The pairs were keyed under the saved key: keep using it. */
     d->hash_key[0] = h.hash_key[0];

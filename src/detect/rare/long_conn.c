@@ -504,15 +504,14 @@ int long_conn_save(const struct long_conn *d, FILE *fp)
     memcpy(h.magic, SAVE_MAGIC, sizeof(h.magic));
     if (fwrite(&h, sizeof(h), 1, fp) != 1)
         return -EIO;
-    if (bhv_table_save(d->pairs, fp) != 0 || bhv_table_save(d->servers, fp) != 0)
-        return -EIO;
-    return 0;
+    struct bhv_table *const tables[] = {d->pairs, d->servers};
+    return bhv_tables_save(tables, 2, fp);
 }
 
 static void clear(struct long_conn *d)
 {
-    bhv_table_expire(d->pairs, UINT64_MAX);
-    bhv_table_expire(d->servers, UINT64_MAX);
+    bhv_table_clear(d->pairs);
+    bhv_table_clear(d->servers);
     d->clock_us = 0;
 }
 
@@ -527,12 +526,11 @@ int long_conn_load(struct long_conn *d, FILE *fp, char *err, size_t err_size)
             snprintf(err, err_size, "long_conn: not long_conn state of this layout");
         return -EINVAL;
     }
-    rc = bhv_table_load(d->pairs, fp, err, err_size);
-    if (rc == 0)
-        rc = bhv_table_load(d->servers, fp, err, err_size);
+    struct bhv_table *const tables[] = {d->pairs, d->servers};
+    rc = bhv_tables_load(tables, 2, fp, err, err_size);
     if (rc != 0) {
-        clear(d); /* half a state would judge sessions against the wrong servers */
-        return rc == -EINVAL ? -EINVAL : -EIO;
+        clear(d);
+        return rc;
     }
     d->clock_us = h.clock_us;
     return 0;

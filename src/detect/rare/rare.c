@@ -768,18 +768,16 @@ int rare_save(const struct rare *d, FILE *fp)
     memcpy(h.magic, SAVE_MAGIC, sizeof(h.magic));
     if (fwrite(&h, sizeof(h), 1, fp) != 1)
         return -EIO;
-    if (bhv_table_save(d->fps, fp) || bhv_table_save(d->servers, fp) ||
-        bhv_table_save(d->hosts, fp) || bhv_table_save(d->host_servers, fp))
-        return -EIO;
-    return 0;
+    struct bhv_table *const tables[] = {d->fps, d->servers, d->hosts, d->host_servers};
+    return bhv_tables_save(tables, 4, fp);
 }
 
 static void clear(struct rare *d)
 {
-    bhv_table_expire(d->fps, UINT64_MAX);
-    bhv_table_expire(d->servers, UINT64_MAX);
-    bhv_table_expire(d->hosts, UINT64_MAX);
-    bhv_table_expire(d->host_servers, UINT64_MAX);
+    bhv_table_clear(d->fps);
+    bhv_table_clear(d->servers);
+    bhv_table_clear(d->hosts);
+    bhv_table_clear(d->host_servers);
     d->clock_us = d->start_us = 0;
     d->has_start = false;
 }
@@ -794,16 +792,11 @@ int rare_load(struct rare *d, FILE *fp, char *err, size_t err_size)
             snprintf(err, err_size, "rare: not rare state of this layout");
         return -EINVAL;
     }
-    int rc = bhv_table_load(d->fps, fp, err, err_size);
-    if (rc == 0)
-        rc = bhv_table_load(d->servers, fp, err, err_size);
-    if (rc == 0)
-        rc = bhv_table_load(d->hosts, fp, err, err_size);
-    if (rc == 0)
-        rc = bhv_table_load(d->host_servers, fp, err, err_size);
+    struct bhv_table *const tables[] = {d->fps, d->servers, d->hosts, d->host_servers};
+    int rc = bhv_tables_load(tables, 4, fp, err, err_size);
     if (rc != 0) {
-        clear(d); /* servers without their hosts would make old pairs look new */
-        return rc == -EINVAL ? -EINVAL : -EIO;
+        clear(d);
+        return rc;
     }
     d->hash_key[0] = h.hash_key[0]; /* the saved keys were hashed under it */
     d->hash_key[1] = h.hash_key[1];

@@ -205,6 +205,65 @@ static void test_damaged_state(void **state)
     bhv_table_free(t);
 }
 
+/* Clearing, small (entry by entry) and full (all slots): nothing is left
+ * findable, and the table fills again. */
+static void test_clear(void **state)
+{
+    (void)state;
+    struct bhv_table *t = table(4096);
+    for (int round = 0; round < 2; round++) {
+        uint32_t n = round ? 4000 : 10;
+        for (uint32_t k = 0; k < n; k++)
+            bhv_table_get(t, &k, k, NULL);
+        bhv_table_clear(t);
+        assert_int_equal(bhv_table_count(t), 0);
+        for (uint32_t k = 0; k < n; k++)
+            assert_null(bhv_table_find(t, &k));
+    }
+    uint32_t k = 7;
+    bhv_table_get(t, &k, 1, NULL);
+    assert_non_null(bhv_table_find(t, &k));
+    bhv_table_free(t);
+}
+
+/* A detector's tables load all or nothing: the second one damaged leaves
+ * the first empty too. */
+static void test_tables_all_or_nothing(void **state)
+{
+    (void)state;
+    struct bhv_table *a = table(100), *b = table(100);
+    for (uint32_t k = 0; k < 20; k++) {
+        bhv_table_get(a, &k, k, NULL);
+        bhv_table_get(b, &k, k, NULL);
+    }
+    struct bhv_table *const both[] = {a, b};
+    FILE *fp = tmpfile();
+    assert_int_equal(bhv_tables_save(both, 2, fp), 0);
+    long size = ftell(fp);
+    rewind(fp);
+    struct bhv_table *c = table(100), *d = table(100);
+    struct bhv_table *const again[] = {c, d};
+    char err[128];
+    assert_int_equal(bhv_tables_load(again, 2, fp, err, sizeof(err)), 0);
+    assert_int_equal(bhv_table_count(c) + bhv_table_count(d), 40);
+    /* Cut inside the second table. */
+    rewind(fp);
+    char buf[8192];
+    size_t n = fread(buf, 1, sizeof(buf), fp);
+    assert_int_equal((long)n, size);
+    FILE *cut = tmpfile();
+    fwrite(buf, 1, n - 40, cut);
+    rewind(cut);
+    assert_int_equal(bhv_tables_load(again, 2, cut, err, sizeof(err)), -EIO);
+    assert_int_equal(bhv_table_count(c) + bhv_table_count(d), 0);
+    fclose(cut);
+    fclose(fp);
+    bhv_table_free(a);
+    bhv_table_free(b);
+    bhv_table_free(c);
+    bhv_table_free(d);
+}
+
 static void test_name_key(void **state)
 {
     (void)state;
@@ -229,7 +288,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_insert_find_remove),     cmocka_unit_test(test_bounded_with_lru),
         cmocka_unit_test(test_walk_remove_and_expire), cmocka_unit_test(test_save_load),
-        cmocka_unit_test(test_damaged_state),          cmocka_unit_test(test_name_key),
+        cmocka_unit_test(test_damaged_state),          cmocka_unit_test(test_clear),
+        cmocka_unit_test(test_tables_all_or_nothing),  cmocka_unit_test(test_name_key),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

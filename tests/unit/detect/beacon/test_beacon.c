@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bhv_test.h"
 #include "detect/beacon/beacon.h"
 
 #include <cmocka.h>
@@ -94,23 +95,7 @@ static const char *fact_text(const struct seen *s, const char *name)
 
 static uint64_t counter(const struct beacon *b, const char *name)
 {
-    struct counter_view v = beacon_counters(b);
-    assert_string_equal(v.section, "detect.beacon");
-    for (size_t i = 0; i < v.count; i++)
-        if (strcmp(v.names[i], name) == 0)
-            return v.values[i];
-    fail_msg("no counter %s", name);
-    return 0;
-}
-
-static struct bhv_ip ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-    struct bhv_ip ip = {.family = 4};
-    ip.b[0] = a;
-    ip.b[1] = b;
-    ip.b[2] = c;
-    ip.b[3] = d;
-    return ip;
+    return bhv_test_counter(beacon_counters(b), "detect.beacon", name);
 }
 
 /* A driver that ticks every 60 s of capture time, as the dispatcher does. */
@@ -146,7 +131,7 @@ static void conn_at(struct run *r, uint64_t start_us, uint64_t bytes, struct bhv
         .flow_id = start_us,
         .start_us = start_us,
         .end_us = start_us + 1500000,
-        .client = ip4(10, 0, 0, 5),
+        .client = bhv_test_ip4(10, 0, 0, 5),
         .server = dst,
         .client_port = 50000,
         .server_port = 443,
@@ -182,9 +167,10 @@ static double series_score(const double *t, const double *size, size_t n, struct
     cfg.track_names = false;
     struct run *r = calloc(1, sizeof(*r));
     run_start(r, &cfg);
-    conn_at(r, S(T0), 100, ip4(192, 0, 2, 1), NULL); /* other traffic opens the capture */
+    conn_at(r, S(T0), 100, bhv_test_ip4(192, 0, 2, 1), NULL); /* other traffic opens the capture */
     for (size_t i = 0; i < n; i++)
-        conn_at(r, S(T0) + (uint64_t)(t[i] * 1e6), (uint64_t)size[i], ip4(203, 0, 113, 7), NULL);
+        conn_at(r, S(T0) + (uint64_t)(t[i] * 1e6), (uint64_t)size[i], bhv_test_ip4(203, 0, 113, 7),
+                NULL);
     beacon_finish(r->b, S(T0 + 86400));
     assert_true(r->seen.count > 0);
     double score = r->seen.score;
@@ -292,7 +278,7 @@ static void test_alert_contents(void **state)
     struct run *r = calloc(1, sizeof(*r));
     run_start(r, &cfg);
     for (uint64_t t = 0; t < 86400; t += 300)
-        conn_at(r, S(T0 + t), 512, ip4(203, 0, 113, 7), "C2.Example");
+        conn_at(r, S(T0 + t), 512, bhv_test_ip4(203, 0, 113, 7), "C2.Example");
     beacon_finish(r->b, S(T0 + 86400));
     /* The IP pair and the SNI pair, once each: later scorings are held
      * back by the re-alert interval. */
@@ -340,8 +326,8 @@ static void test_dns_pairs(void **state)
         run_to(r, S(T0 + t));
         struct bhv_dns q = {
             .ts_us = S(T0 + t),
-            .client = ip4(10, 0, 0, 9),
-            .server = ip4(10, 0, 0, 1),
+            .client = bhv_test_ip4(10, 0, 0, 9),
+            .server = bhv_test_ip4(10, 0, 0, 1),
             .is_client_internal = true,
             .qname = "Update.Beacon.Example",
             .qtype = 16,
@@ -349,7 +335,7 @@ static void test_dns_pairs(void **state)
             .response_len = 120,
         };
         beacon_dns(r->b, &q);
-        q.client = ip4(198, 51, 100, 1); /* an outside client: not ours to score */
+        q.client = bhv_test_ip4(198, 51, 100, 1); /* an outside client: not ours to score */
         q.is_client_internal = false;
         beacon_dns(r->b, &q);
     }
@@ -372,7 +358,7 @@ static void test_time_backwards(void **state)
     beacon_config_default(&cfg);
     struct run *r = calloc(1, sizeof(*r));
     run_start(r, &cfg);
-    struct bhv_ip dst = ip4(203, 0, 113, 7);
+    struct bhv_ip dst = bhv_test_ip4(203, 0, 113, 7);
     for (uint64_t t = 86400; t < 2 * 86400; t += 300)
         conn_at(r, S(T0 + t), 512, dst, NULL);
     for (uint64_t t = 0; t < 86400; t += 300) /* a day earlier: behind by up to 2 days */
@@ -383,7 +369,7 @@ static void test_time_backwards(void **state)
     conn_at(r, 0, 1, dst, NULL);
     beacon_tick(r->b, 1);
     struct bhv_conn odd = {.start_us = UINT64_MAX - 5, .end_us = 3, .is_client_internal = true};
-    odd.client = ip4(10, 0, 0, 5);
+    odd.client = bhv_test_ip4(10, 0, 0, 5);
     odd.server = dst;
     beacon_conn(r->b, &odd);
     beacon_tick(r->b, UINT64_MAX);
@@ -407,8 +393,8 @@ static void test_billion_connections(void **state)
     run_start(r, &cfg);
     size_t mem = beacon_memory(r->b);
     struct bhv_conn c = {
-        .client = ip4(10, 0, 0, 5),
-        .server = ip4(203, 0, 113, 7),
+        .client = bhv_test_ip4(10, 0, 0, 5),
+        .server = bhv_test_ip4(203, 0, 113, 7),
         .server_port = 443,
         .is_client_internal = true,
         .bytes_toserver = 100,
@@ -449,9 +435,10 @@ static void test_million_destinations(void **state)
     size_t mem = beacon_memory(r->b);
     for (uint32_t i = 0; i < 1000000; i++) {
         uint64_t t = S(T0) + (uint64_t)i * 86400; /* a day over a million: one each 86 ms */
-        conn_at(r, t, 60, ip4(100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i), NULL);
+        conn_at(r, t, 60, bhv_test_ip4(100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i),
+                NULL);
         if (i % 3472 == 0) /* every 300 s */
-            conn_at(r, t, 512, ip4(203, 0, 113, 7), NULL);
+            conn_at(r, t, 512, bhv_test_ip4(203, 0, 113, 7), NULL);
     }
     beacon_finish(r->b, S(T0 + 86400));
     assert_int_equal(beacon_memory(r->b), mem);
@@ -463,7 +450,7 @@ static void test_million_destinations(void **state)
 
     for (uint32_t i = 0; i < 100000; i++) {
         uint64_t t = S(T0 + 86400) + (uint64_t)i * 100000;
-        struct bhv_ip dst = ip4(100, 64, (uint8_t)(i >> 8), (uint8_t)i);
+        struct bhv_ip dst = bhv_test_ip4(100, 64, (uint8_t)(i >> 8), (uint8_t)i);
         dst.b[1] = (uint8_t)(64 + (i >> 16));
         conn_at(r, t, 60, dst, NULL);
         conn_at(r, t + 1000, 60, dst, NULL);
@@ -491,8 +478,8 @@ static void test_short_capture(void **state)
         struct bhv_conn c = {
             .start_us = S(T0 + t),
             .end_us = S(T0 + t) + 200000,
-            .client = ip4(10, 0, 0, 5),
-            .server = ip4(203, 0, 113, 7),
+            .client = bhv_test_ip4(10, 0, 0, 5),
+            .server = bhv_test_ip4(203, 0, 113, 7),
             .is_client_internal = true,
             .bytes_toserver = 200,
             .bytes_toclient = 300,
@@ -523,15 +510,15 @@ static void test_common_target(void **state)
             struct bhv_conn c = {
                 .start_us = S(T0 + t + h),
                 .end_us = S(T0 + t + h) + 100000,
-                .client = ip4(10, 0, 1, h),
-                .server = ip4(192, 0, 2, 80),
+                .client = bhv_test_ip4(10, 0, 1, h),
+                .server = bhv_test_ip4(192, 0, 2, 80),
                 .is_client_internal = true,
                 .bytes_toserver = 300,
                 .bytes_toclient = 900,
             };
             beacon_conn(r->b, &c);
             if (h == 7) {
-                c.server = ip4(203, 0, 113, 66);
+                c.server = bhv_test_ip4(203, 0, 113, 66);
                 beacon_conn(r->b, &c);
             }
         }
@@ -560,7 +547,7 @@ static void test_realert(void **state)
         struct run *r = calloc(1, sizeof(*r));
         run_start(r, &cfg);
         for (uint64_t t = 0; t < 3 * 86400; t += 600)
-            conn_at(r, S(T0 + t), 512, ip4(203, 0, 113, 7), NULL);
+            conn_at(r, S(T0 + t), 512, bhv_test_ip4(203, 0, 113, 7), NULL);
         beacon_finish(r->b, S(T0 + 3 * 86400));
         assert_int_equal(r->seen.count, days == 1 ? 3 : 2);
         for (int i = 1; i < r->seen.count; i++)
@@ -575,10 +562,10 @@ static void feed_day_part(struct run *r, uint64_t from, uint64_t to)
 {
     for (uint64_t t = from; t < to; t += 240) {
         double jitter = (double)((t * 2654435761u) % 21) - 10; /* deterministic +-10 s */
-        conn_at(r, S(T0 + t) + (uint64_t)((jitter + 10) * 1e6), 700 + t % 7, ip4(203, 0, 113, 9),
-                "cdn.example");
+        conn_at(r, S(T0 + t) + (uint64_t)((jitter + 10) * 1e6), 700 + t % 7,
+                bhv_test_ip4(203, 0, 113, 9), "cdn.example");
         if (t % 960 == 0) /* a second pair, still a candidate at the save */
-            conn_at(r, S(T0 + t), 300, ip4(198, 51, 100, 20), NULL);
+            conn_at(r, S(T0 + t), 300, bhv_test_ip4(198, 51, 100, 20), NULL);
     }
 }
 
@@ -633,7 +620,7 @@ static void test_load_refused(void **state)
     struct run *r = calloc(1, sizeof(*r));
     run_start(r, &cfg);
     for (uint64_t t = 0; t < 7200; t += 60)
-        conn_at(r, S(T0 + t), 512, ip4(203, 0, 113, 7), NULL);
+        conn_at(r, S(T0 + t), 512, bhv_test_ip4(203, 0, 113, 7), NULL);
     char err[128];
     FILE *fp = tmpfile();
     fputs("certainly not beacon state, but long enough to fill a header.....\n", fp);
@@ -645,7 +632,7 @@ static void test_load_refused(void **state)
 
     /* Cut short: -EIO, and the detector starts empty. */
     for (uint64_t t = 0; t < 7200; t += 60)
-        conn_at(r, S(T0 + t), 512, ip4(203, 0, 113, 7), NULL);
+        conn_at(r, S(T0 + t), 512, bhv_test_ip4(203, 0, 113, 7), NULL);
     fp = tmpfile();
     assert_int_equal(beacon_save(r->b, fp), 0);
     long len = ftell(fp);
@@ -693,10 +680,11 @@ static void test_config(void **state)
     beacon_config_default(&cfg);
     struct beacon *b = beacon_new(&cfg, NULL);
     assert_non_null(b);
-    struct bhv_conn c = {.client = ip4(10, 0, 0, 5), .server = ip4(239, 255, 255, 250)};
+    struct bhv_conn c = {.client = bhv_test_ip4(10, 0, 0, 5),
+                         .server = bhv_test_ip4(239, 255, 255, 250)};
     c.is_client_internal = true;
     beacon_conn(b, &c);
-    c.server = ip4(10, 0, 0, 1);
+    c.server = bhv_test_ip4(10, 0, 0, 1);
     c.is_server_internal = true;
     beacon_conn(b, &c);
     c.is_client_internal = false;

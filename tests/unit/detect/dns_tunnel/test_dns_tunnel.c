@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../bhv_test.h"
 #include "detect/bhv.h"
 #include "detect/dns_tunnel/dns_tunnel.h"
 #include "detect/psl/psl.h"
@@ -356,12 +357,7 @@ static void test_busy_forwarder_quiet(void **state)
 
 static uint64_t counter(const struct dns_tunnel *d, const char *name)
 {
-    struct counter_view v = dns_tunnel_counters(d);
-    for (size_t i = 0; i < v.count; i++)
-        if (strcmp(v.names[i], name) == 0)
-            return v.values[i];
-    fail_msg("no counter %s", name);
-    return 0;
+    return bhv_test_counter(dns_tunnel_counters(d), "detect.dns_tunnel", name);
 }
 
 /* Names that look like tunnels and are not: reverse lookups of many hosts,

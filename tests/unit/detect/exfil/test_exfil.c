@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../bhv_test.h"
 #include "detect/exfil/cloud_storage.h"
 #include "detect/exfil/exfil.h"
 #include "detect/exfil/upload_baseline.h"
@@ -84,15 +85,6 @@ static struct exfil *detector_default(struct seen *s)
     return detector(&cfg, s);
 }
 
-static struct bhv_ip ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-    struct bhv_ip ip;
-    memset(&ip, 0, sizeof(ip));
-    ip.family = 4;
-    ip.b[0] = a, ip.b[1] = b, ip.b[2] = c, ip.b[3] = d;
-    return ip;
-}
-
 /* An internal host (10.0.0.host) uploads to an outside server. */
 static void upload(struct exfil *d, uint8_t host, struct bhv_ip server, const char *sni,
                    uint64_t ts, uint64_t up, uint64_t down)
@@ -101,7 +93,7 @@ static void upload(struct exfil *d, uint8_t host, struct bhv_ip server, const ch
         .flow_id = ts,
         .start_us = ts > 1000000 ? ts - 1000000 : 0,
         .end_us = ts,
-        .client = ip4(10, 0, 0, host),
+        .client = bhv_test_ip4(10, 0, 0, host),
         .server = server,
         .client_port = 50000,
         .server_port = 443,
@@ -118,13 +110,7 @@ static void upload(struct exfil *d, uint8_t host, struct bhv_ip server, const ch
 
 static uint64_t counter(const struct exfil *d, const char *name)
 {
-    struct counter_view v = exfil_counters(d);
-    assert_string_equal(v.section, "detect.exfil");
-    for (size_t i = 0; i < v.count; i++)
-        if (strcmp(v.names[i], name) == 0)
-            return v.values[i];
-    fail_msg("no counter %s", name);
-    return 0;
+    return bhv_test_counter(exfil_counters(d), "detect.exfil", name);
 }
 
 /* xorshift64*, so the random series are the same on every run. */
@@ -195,7 +181,7 @@ static double series_max_score(double (*volume)(int hour), double ratio, int hou
     cfg.realert_s = 0;
     struct seen s;
     struct exfil *d = detector(&cfg, &s);
-    struct bhv_ip server = ip4(198, 51, 100, 7);
+    struct bhv_ip server = bhv_test_ip4(198, 51, 100, 7);
     double max_after_warmup = 0;
     for (int h = 0; h < hours; h++) {
         uint64_t up = (uint64_t)volume(h);
@@ -253,14 +239,14 @@ static void test_spike_to_new_destination(void **state)
     (void)state;
     struct seen s;
     struct exfil *d = detector_default(&s);
-    struct bhv_ip usual = ip4(198, 51, 100, 1);
+    struct bhv_ip usual = bhv_test_ip4(198, 51, 100, 1);
     for (int h = 0; h < 48; h++)
         upload(d, 5, usual, "mail.example.com", T0 + h * HOUR + 60000000,
                (uint64_t)(2e6 * (0.8 + 0.4 * uniform())), 4000000);
     assert_int_equal(s.count, 0);
     assert_int_equal(counter(d, "scored"), 0); /* nothing reached min_bytes */
 
-    struct bhv_ip evil = ip4(203, 0, 113, 66);
+    struct bhv_ip evil = bhv_test_ip4(203, 0, 113, 66);
     for (int i = 0; i < 4; i++) /* 120 MB in four flows */
         upload(d, 5, evil, NULL, T0 + 48 * HOUR + (uint64_t)i * 60000000, 30000000, 300000);
     assert_int_equal(s.count, 1);
@@ -290,9 +276,10 @@ static void test_cloud_without_history(void **state)
     (void)state;
     struct seen s;
     struct exfil *d = detector_default(&s);
-    upload(d, 7, ip4(203, 0, 113, 9), NULL, T0 + 10, 250000000, 3000000);
+    upload(d, 7, bhv_test_ip4(203, 0, 113, 9), NULL, T0 + 10, 250000000, 3000000);
     assert_int_equal(s.count, 0);
-    upload(d, 8, ip4(162, 125, 1, 1), "content.dropboxapi.com", T0 + 10, 250000000, 3000000);
+    upload(d, 8, bhv_test_ip4(162, 125, 1, 1), "content.dropboxapi.com", T0 + 10, 250000000,
+           3000000);
     assert_int_equal(s.count, 1);
     assert_true(s.score >= 0.6 && s.score < 0.7);
     assert_true(s.parts[2] == 1.0 && s.parts[3] == 0.0); /* no history: "new" means nothing */
@@ -302,7 +289,7 @@ static void test_cloud_without_history(void **state)
     assert_string_equal(s.source, "configured prior (too little history)");
     assert_int_equal(counter(d, "insufficient_history"), 2);
     /* A paste site is T1567.003. */
-    upload(d, 9, ip4(104, 20, 1, 1), "pastebin.com", T0 + 20, 250000000, 3000000);
+    upload(d, 9, bhv_test_ip4(104, 20, 1, 1), "pastebin.com", T0 + 20, 250000000, 3000000);
     assert_int_equal(s.count, 2);
     assert_string_equal(s.technique[1], "T1567.003");
     exfil_free(d);
@@ -313,15 +300,16 @@ static void test_min_bytes_and_downloads(void **state)
     (void)state;
     struct seen s;
     struct exfil *d = detector_default(&s);
-    struct bhv_ip usual = ip4(198, 51, 100, 1);
+    struct bhv_ip usual = bhv_test_ip4(198, 51, 100, 1);
     for (int h = 0; h < 48; h++)
         upload(d, 5, usual, "a.example.com", T0 + h * HOUR, 100000, 100000);
     /* 90 times the usual, but under 10 MB: never scored. */
-    upload(d, 5, ip4(203, 0, 113, 1), NULL, T0 + 48 * HOUR, 9000000, 1000);
+    upload(d, 5, bhv_test_ip4(203, 0, 113, 1), NULL, T0 + 48 * HOUR, 9000000, 1000);
     assert_int_equal(counter(d, "scored"), 0);
     /* A video call: large, but as much down as up, to a new place: volume
      * and "new" alone stay under the threshold. */
-    upload(d, 5, ip4(203, 0, 113, 2), "call.example.net", T0 + 48 * HOUR, 300000000, 280000000);
+    upload(d, 5, bhv_test_ip4(203, 0, 113, 2), "call.example.net", T0 + 48 * HOUR, 300000000,
+           280000000);
     assert_int_equal(counter(d, "scored"), 1);
     assert_int_equal(s.count, 0);
     exfil_free(d);
@@ -332,7 +320,7 @@ static void test_realert_interval(void **state)
     (void)state;
     struct seen s;
     struct exfil *d = detector_default(&s);
-    struct bhv_ip usual = ip4(198, 51, 100, 1), evil = ip4(203, 0, 113, 66);
+    struct bhv_ip usual = bhv_test_ip4(198, 51, 100, 1), evil = bhv_test_ip4(203, 0, 113, 66);
     for (int h = 0; h < 48; h++)
         upload(d, 5, usual, NULL, T0 + h * HOUR, 1000000, 1000000);
     /* The same pair exfiltrates every hour for two days: an alert a day. */
@@ -351,8 +339,8 @@ static void test_which_side_counts(void **state)
     struct seen s;
     struct bhv_conn c = {
         .end_us = T0,
-        .client = ip4(203, 0, 113, 5),
-        .server = ip4(10, 0, 0, 80),
+        .client = bhv_test_ip4(203, 0, 113, 5),
+        .server = bhv_test_ip4(10, 0, 0, 80),
         .is_server_internal = true,
         .bytes_toserver = 1000,
         .bytes_toclient = 5000000000ull, /* someone downloads 5 GB from our server */
@@ -383,7 +371,7 @@ static void test_time_backwards(void **state)
     (void)state;
     struct seen s;
     struct exfil *d = detector_default(&s);
-    struct bhv_ip usual = ip4(198, 51, 100, 1);
+    struct bhv_ip usual = bhv_test_ip4(198, 51, 100, 1);
     /* A merged capture: flows 30 s apart, in reverse, across an hour
      * boundary. The late ones join the open window: 2 GB, one alert. */
     uint64_t t = T0 + 10 * HOUR + 20 * 60000000ull;
@@ -417,14 +405,14 @@ static void test_million_destinations(void **state)
     struct exfil *d = detector(&cfg, &s);
     size_t mem = exfil_memory(d);
     for (uint32_t i = 0; i < 1000000; i++)
-        upload(d, 5, ip4(100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i), NULL,
+        upload(d, 5, bhv_test_ip4(100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i), NULL,
                T0 + i * 1000ull, 1000, 100);
     assert_int_equal(exfil_memory(d), mem);
     assert_int_equal(counter(d, "pair_evictions"), 1000000 - 1000);
     /* A thousand hosts through a table of 100. */
     for (uint8_t i = 0; i < 250; i++)
         for (uint8_t j = 0; j < 4; j++)
-            upload(d, i, ip4(198, 51, 100, j), NULL, T0 + HOUR, 100, 100);
+            upload(d, i, bhv_test_ip4(198, 51, 100, j), NULL, T0 + HOUR, 100, 100);
     assert_true(counter(d, "host_evictions") >= 150);
     assert_int_equal(exfil_memory(d), mem);
     exfil_free(d);
@@ -440,7 +428,7 @@ static void test_saturation(void **state)
     cfg.realert_s = 0;
     struct seen s;
     struct exfil *d = detector(&cfg, &s);
-    struct bhv_ip server = ip4(203, 0, 113, 1);
+    struct bhv_ip server = bhv_test_ip4(203, 0, 113, 1);
     for (int i = 0; i < 4; i++)
         upload(d, 5, server, NULL, T0 + 1, UINT64_MAX / 2, UINT64_MAX / 3);
     for (int i = 0; i < 200000; i++)
@@ -453,7 +441,7 @@ static void test_saturation(void **state)
 
 static void feed_history(struct exfil *d, int from, int to)
 {
-    struct bhv_ip usual = ip4(198, 51, 100, 1), evil = ip4(203, 0, 113, 66);
+    struct bhv_ip usual = bhv_test_ip4(198, 51, 100, 1), evil = bhv_test_ip4(203, 0, 113, 66);
     for (int h = from; h < to; h++) {
         for (uint8_t host = 1; host <= 5; host++)
             upload(d, host, usual, "sync.example.com", T0 + h * HOUR + host,

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../bhv_test.h"
 #include "detect/host_model/distinct_sketch.h"
 #include "detect/host_model/host_model.h"
 #include "detect/host_model/robust_mahal.h"
@@ -81,13 +82,7 @@ static struct host_model *detector_default(struct seen *s)
 
 static uint64_t counter(const struct host_model *d, const char *name)
 {
-    struct counter_view v = host_model_counters(d);
-    assert_string_equal(v.section, "detect.host_model");
-    for (size_t i = 0; i < v.count; i++)
-        if (strcmp(v.names[i], name) == 0)
-            return v.values[i];
-    fail_msg("no counter %s", name);
-    return 0;
+    return bhv_test_counter(host_model_counters(d), "detect.host_model", name);
 }
 
 static uint64_t rng_state = 88172645463325252ull;
@@ -102,15 +97,6 @@ static double normal(void)
 {
     double u = uniform(), v = uniform();
     return sqrt(-2.0 * log(u + 1e-300)) * cos(2 * M_PI * v);
-}
-
-static struct bhv_ip ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-    struct bhv_ip ip;
-    memset(&ip, 0, sizeof(ip));
-    ip.family = 4;
-    ip.b[0] = a, ip.b[1] = b, ip.b[2] = c, ip.b[3] = d;
-    return ip;
 }
 
 /* One host-hour of traffic, spread over the hour. */
@@ -138,8 +124,8 @@ static void feed(struct host_model *d, uint8_t host, uint64_t hour, const struct
             .flow_id = start + i,
             .start_us = start + i * (HOUR / (s->conns + 2)),
             .end_us = start + (i + 1) * (HOUR / (s->conns + 2)),
-            .client = ip4(10, 0, 0, host),
-            .server = ip4(198, 51, (uint8_t)(peer >> 8), (uint8_t)peer),
+            .client = bhv_test_ip4(10, 0, 0, host),
+            .server = bhv_test_ip4(198, 51, (uint8_t)(peer >> 8), (uint8_t)peer),
             .client_port = 40000,
             .server_port = peer % 3 ? 443 : 80,
             .proto = 6,
@@ -155,8 +141,8 @@ static void feed(struct host_model *d, uint8_t host, uint64_t hour, const struct
     if (s->extra_out > 0) {
         struct bhv_conn c = {
             .end_us = start + HOUR / 2,
-            .client = ip4(10, 0, 0, host),
-            .server = ip4(198, 51, 0, (uint8_t)s->peer_base),
+            .client = bhv_test_ip4(10, 0, 0, host),
+            .server = bhv_test_ip4(198, 51, 0, (uint8_t)s->peer_base),
             .server_port = 443,
             .proto = 6,
             .is_client_internal = true,
@@ -170,8 +156,8 @@ static void feed(struct host_model *d, uint8_t host, uint64_t hour, const struct
     for (unsigned i = 0; i < s->dns; i++) {
         struct bhv_dns q = {
             .ts_us = start + i * (HOUR / (s->dns + 2)),
-            .client = ip4(10, 0, 0, host),
-            .server = ip4(10, 0, 0, 53),
+            .client = bhv_test_ip4(10, 0, 0, host),
+            .server = bhv_test_ip4(10, 0, 0, 53),
             .is_client_internal = true,
             .qname = "www.example.com",
             .qtype = 1,
@@ -466,9 +452,10 @@ static void test_time_backwards(void **state)
     }
     assert_true(counter(d, "time_backwards") > 100);
     assert_int_equal(s.count, 0);
-    struct bhv_dns q = {.client = ip4(10, 0, 0, 5), .is_client_internal = true};
+    struct bhv_dns q = {.client = bhv_test_ip4(10, 0, 0, 5), .is_client_internal = true};
     host_model_dns(d, &q); /* time zero */
-    struct bhv_name n = {.client = ip4(10, 0, 0, 5), .is_client_internal = true, .ja3 = "x"};
+    struct bhv_name n = {
+        .client = bhv_test_ip4(10, 0, 0, 5), .is_client_internal = true, .ja3 = "x"};
     host_model_name(d, &n);
     host_model_tick(d, 0);
     host_model_tick(d, UINT64_MAX); /* the far future closes what is open */
@@ -489,8 +476,8 @@ static void test_million_hosts(void **state)
     for (uint32_t i = 0; i < 1000000; i++) {
         struct bhv_conn c = {
             .end_us = T0 + i * 10000ull,
-            .client = ip4(10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i),
-            .server = ip4(198, 51, 100, 1),
+            .client = bhv_test_ip4(10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i),
+            .server = bhv_test_ip4(198, 51, 100, 1),
             .server_port = 443,
             .is_client_internal = true,
             .bytes_toserver = 100,

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bhv_test.h"
 #include "detect/bhv.h"
 #include "detect/rare/lateral.h"
 
@@ -54,15 +55,6 @@ static void on_alert(void *ctx, const struct bhv_alert *a)
     assert_true(a->observed_count > 0 && a->baseline_count > 0);
 }
 
-static struct bhv_ip ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-    struct bhv_ip ip;
-    memset(&ip, 0, sizeof(ip));
-    ip.family = 4;
-    ip.b[0] = a, ip.b[1] = b, ip.b[2] = c, ip.b[3] = d;
-    return ip;
-}
-
 /* src 10.0.0.5 to 10.0.<hi>.<lo> on port, answered with data. */
 static void conn(struct lateral *d, uint64_t t, uint16_t port, uint8_t hi, uint8_t lo)
 {
@@ -71,8 +63,8 @@ static void conn(struct lateral *d, uint64_t t, uint16_t port, uint8_t hi, uint8
         .flow_id = next_id++,
         .start_us = t,
         .end_us = t + 2 * S,
-        .client = ip4(10, 0, 0, 5),
-        .server = ip4(10, 0, hi, lo),
+        .client = bhv_test_ip4(10, 0, 0, 5),
+        .server = bhv_test_ip4(10, 0, hi, lo),
         .client_port = 49152,
         .server_port = port,
         .proto = 6,
@@ -99,13 +91,7 @@ static struct lateral *make(struct seen *seen, struct lateral_config *cfg)
 
 static uint64_t counter(const struct lateral *d, const char *name)
 {
-    struct counter_view v = lateral_counters(d);
-    assert_string_equal(v.section, "detect.lateral");
-    for (size_t i = 0; i < v.count; i++)
-        if (strcmp(v.names[i], name) == 0)
-            return v.values[i];
-    fail_msg("no counter %s", name);
-    return 0;
+    return bhv_test_counter(lateral_counters(d), "detect.lateral", name);
 }
 
 /* Six new SMB peers in ten minutes from a host that had none: alerts at
@@ -244,13 +230,13 @@ static void test_scope(void **state)
         struct bhv_conn c = {
             .start_us = T0 + i * S,
             .end_us = T0 + i * S,
-            .client = ip4(10, 0, 0, 5),
-            .server = ip4(198, 51, 100, i),
+            .client = bhv_test_ip4(10, 0, 0, 5),
+            .server = bhv_test_ip4(198, 51, 100, i),
             .server_port = 22,
             .is_client_internal = true,
         };
         lateral_conn(d, &c);
-        c.server = ip4(10, 0, 7, i);
+        c.server = bhv_test_ip4(10, 0, 7, i);
         c.is_server_internal = true;
         c.server_port = 443;
         lateral_conn(d, &c);
@@ -278,8 +264,8 @@ static void test_million_destinations(void **state)
             .flow_id = i,
             .start_us = T0 + i * 1000ull,
             .end_us = T0 + i * 1000ull,
-            .client = ip4(10, 0, 0, 66),
-            .server = ip4(10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i),
+            .client = bhv_test_ip4(10, 0, 0, 66),
+            .server = bhv_test_ip4(10, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i),
             .server_port = 445,
             .is_client_internal = true,
             .is_server_internal = true,

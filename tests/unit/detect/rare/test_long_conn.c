@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bhv_test.h"
 #include "detect/bhv.h"
 #include "detect/rare/long_conn.h"
 
@@ -48,15 +49,6 @@ static void on_alert(void *ctx, const struct bhv_alert *a)
     assert_string_equal(a->detector, "long_conn");
 }
 
-static struct bhv_ip ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-    struct bhv_ip ip;
-    memset(&ip, 0, sizeof(ip));
-    ip.family = 4;
-    ip.b[0] = a, ip.b[1] = b, ip.b[2] = c, ip.b[3] = d;
-    return ip;
-}
-
 static struct bhv_conn flow(uint64_t start, uint64_t dur, uint64_t bytes)
 {
     static uint64_t next_id = 1;
@@ -64,8 +56,8 @@ static struct bhv_conn flow(uint64_t start, uint64_t dur, uint64_t bytes)
         .flow_id = next_id++,
         .start_us = start,
         .end_us = start + dur,
-        .client = ip4(10, 0, 0, 5),
-        .server = ip4(203, 0, 113, 7),
+        .client = bhv_test_ip4(10, 0, 0, 5),
+        .server = bhv_test_ip4(203, 0, 113, 7),
         .client_port = 50000,
         .server_port = 443,
         .proto = 6,
@@ -92,13 +84,7 @@ static struct long_conn *make(struct seen *seen, struct long_conn_config *cfg)
 
 static uint64_t counter(const struct long_conn *d, const char *name)
 {
-    struct counter_view v = long_conn_counters(d);
-    assert_string_equal(v.section, "detect.long_conn");
-    for (size_t i = 0; i < v.count; i++)
-        if (strcmp(v.names[i], name) == 0)
-            return v.values[i];
-    fail_msg("no counter %s", name);
-    return 0;
+    return bhv_test_counter(long_conn_counters(d), "detect.long_conn", name);
 }
 
 /* One quiet two-hour flow: alerts once, scored as RITA's 1 h base and
@@ -149,7 +135,7 @@ static void test_session_split_by_idle_timeouts(void **state)
     t = T0;
     for (int i = 0; i < 6; i++) {
         struct bhv_conn r = flow(t, 10 * 60 * S, 1000);
-        r.client = ip4(10, 0, 0, 6);
+        r.client = bhv_test_ip4(10, 0, 0, 6);
         long_conn_conn(d2, &r);
         t += 10 * 60 * S + 30 * S;
     }
@@ -173,7 +159,7 @@ static void test_short_flows_never_long(void **state)
     for (int i = 0; i < 20000; i++) {
         struct bhv_conn c = flow(T0 + (uint64_t)(rand() % 36000) * S, (uint64_t)(rand() % 30) * S,
                                  (uint64_t)(rand() % 100000));
-        c.server = ip4(198, 51, 100, (uint8_t)(rand() % 8));
+        c.server = bhv_test_ip4(198, 51, 100, (uint8_t)(rand() % 8));
         long_conn_conn(d, &c);
     }
     assert_int_equal(seen.count, 0);
@@ -193,7 +179,7 @@ static void test_streams(void **state)
     assert_int_equal(seen.count, 0);
     assert_int_equal(counter(d, "long_below_threshold"), 1);
     c = flow(T0 + 2 * H, 13 * H, 13 * 3600ull * 1000000);
-    c.server = ip4(198, 51, 100, 1);
+    c.server = bhv_test_ip4(198, 51, 100, 1);
     long_conn_conn(d, &c);
     assert_int_equal(seen.count, 1);
     assert_int_equal(seen.severity, 2); /* past the 12 h of RITA's "high" */
@@ -210,8 +196,8 @@ static void test_prevalence(void **state)
     struct long_conn *d = make(&seen, NULL);
     for (uint8_t h = 1; h <= 6; h++) {
         struct bhv_conn c = flow(T0 + h * S, 90 * 60 * S, 20000);
-        c.client = ip4(10, 0, 1, h);
-        c.server = ip4(52, 0, 0, h); /* one name, many addresses */
+        c.client = bhv_test_ip4(10, 0, 1, h);
+        c.server = bhv_test_ip4(52, 0, 0, h); /* one name, many addresses */
         c.sni = "Push.Example.NET";
         long_conn_conn(d, &c);
         if (h == 1)
@@ -312,7 +298,7 @@ static void test_million_pairs(void **state)
     size_t mem = long_conn_memory(d);
     for (uint32_t i = 0; i < 1000000; i++) {
         struct bhv_conn c = flow(T0 + i * 10 * S, 20 * S, 100);
-        c.server = ip4(100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i);
+        c.server = bhv_test_ip4(100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i);
         long_conn_conn(d, &c);
     }
     assert_int_equal(counter(d, "pairs_evicted"), 1000000 - 1000);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../bhv_test.h"
 #include "detect/bhv.h"
 #include "detect/psl/psl.h"
 #include "detect/rare/rare.h"
@@ -59,15 +60,6 @@ static void on_alert(void *ctx, const struct bhv_alert *a)
     assert_non_null(a->explanation);
 }
 
-static struct bhv_ip ip4(uint8_t a, uint8_t b, uint8_t c, uint8_t d)
-{
-    struct bhv_ip ip;
-    memset(&ip, 0, sizeof(ip));
-    ip.family = 4;
-    ip.b[0] = a, ip.b[1] = b, ip.b[2] = c, ip.b[3] = d;
-    return ip;
-}
-
 static uint64_t next_flow = 1;
 
 static void hello(struct rare *d, uint64_t t, struct bhv_ip client, struct bhv_ip server,
@@ -102,13 +94,7 @@ static struct rare *make(struct seen *seen, struct rare_config *cfg)
 
 static uint64_t counter(const struct rare *d, const char *name)
 {
-    struct counter_view v = rare_counters(d);
-    assert_string_equal(v.section, "detect.rare");
-    for (size_t i = 0; i < v.count; i++)
-        if (strcmp(v.names[i], name) == 0)
-            return v.values[i];
-    fail_msg("no counter %s", name);
-    return 0;
+    return bhv_test_counter(rare_counters(d), "detect.rare", name);
 }
 
 /* Browsers: twenty hosts, one JA4, a shuffled JA3 per connection (Chrome
@@ -121,8 +107,8 @@ static void browse(struct rare *d, uint64_t t0, int rounds)
             char sni[64];
             snprintf(sni, sizeof(sni), "site%d.example", (r * 7 + h) % 50);
             snprintf(ja3, sizeof(ja3), "%08x%024d", (unsigned)rand(), r * 100 + h);
-            hello(d, t0 + (uint64_t)r * 30 * S + h * S, ip4(10, 0, 2, h),
-                  ip4(93, 184, (uint8_t)((r * 7 + h) % 50), 1), sni, ja3, CHROME_JA4);
+            hello(d, t0 + (uint64_t)r * 30 * S + h * S, bhv_test_ip4(10, 0, 2, h),
+                  bhv_test_ip4(93, 184, (uint8_t)((r * 7 + h) % 50), 1), sni, ja3, CHROME_JA4);
         }
     }
 }
@@ -137,8 +123,8 @@ static void test_implant(void **state)
     srand(3);
     browse(d, T0, 20);
     for (int i = 0; i < 30; i++)
-        hello(d, T0 + (uint64_t)i * 20 * S, ip4(10, 0, 0, 37), ip4(141, 193, 213, 20 + (i == 3)),
-              "testing.com", IMPLANT_JA3, IMPLANT_JA4);
+        hello(d, T0 + (uint64_t)i * 20 * S, bhv_test_ip4(10, 0, 0, 37),
+              bhv_test_ip4(141, 193, 213, 20 + (i == 3)), "testing.com", IMPLANT_JA3, IMPLANT_JA4);
     rare_tick(d, T0 + 10 * 60 * S);
     assert_int_equal(seen.count, 1);
     assert_string_equal(seen.signature, "HRADBA BEHAVIOUR rare TLS client fingerprint " IMPLANT_JA3
@@ -171,8 +157,8 @@ static void test_shared_server(void **state)
         char ja4[40];
         snprintf(ja4, sizeof(ja4), "t13d0000aa_%012d_000000000099", f);
         for (int i = 0; i < 6; i++)
-            hello(d, T0 + (uint64_t)(f * 6 + i) * 10 * S, ip4(10, 0, 2, 15), ip4(172, 217, 7, 228),
-                  "www.google.com", NULL, ja4);
+            hello(d, T0 + (uint64_t)(f * 6 + i) * 10 * S, bhv_test_ip4(10, 0, 2, 15),
+                  bhv_test_ip4(172, 217, 7, 228), "www.google.com", NULL, ja4);
     }
     rare_finish(d, T0 + H);
     assert_int_equal(seen.count, 0);
@@ -192,12 +178,12 @@ static void test_shared_server(void **state)
         for (int f = 0; f < 4; f++) {
             char ja4[40];
             snprintf(ja4, sizeof(ja4), "t13d0000aa_%012d_000000000098", f);
-            hello(d, T0 + (uint64_t)f * S, ip4(10, 0, 3, (uint8_t)f), ip4(172, 217, 7, 228),
-                  "www.google.com", NULL, ja4);
+            hello(d, T0 + (uint64_t)f * S, bhv_test_ip4(10, 0, 3, (uint8_t)f),
+                  bhv_test_ip4(172, 217, 7, 228), "www.google.com", NULL, ja4);
         }
         for (int i = 0; i < 10; i++)
-            hello(d, T0 + (uint64_t)i * 60 * S, ip4(10, 0, 3, 9), ip4(172, 217, 7, 188),
-                  "mtalk.google.com", NULL, IMPLANT_JA4);
+            hello(d, T0 + (uint64_t)i * 60 * S, bhv_test_ip4(10, 0, 3, 9),
+                  bhv_test_ip4(172, 217, 7, 188), "mtalk.google.com", NULL, IMPLANT_JA4);
         rare_finish(d, T0 + H);
         assert_int_equal(s2.count, use_psl ? 0 : 1);
         rare_free(d);
@@ -214,20 +200,21 @@ static void test_not_implants(void **state)
     struct seen seen = {0};
     struct rare *d = make(&seen, NULL);
     for (int i = 0; i < 6; i++)
-        hello(d, T0 + (uint64_t)i * 100000, ip4(10, 0, 0, 1), ip4(192, 0, 2, 1), "api.example",
-              NULL, "t13d0000aa_000000000001_000000000001");
+        hello(d, T0 + (uint64_t)i * 100000, bhv_test_ip4(10, 0, 0, 1), bhv_test_ip4(192, 0, 2, 1),
+              "api.example", NULL, "t13d0000aa_000000000001_000000000001");
     for (int i = 0; i < 40; i++) /* four hosts */
-        hello(d, T0 + (uint64_t)i * 60 * S, ip4(10, 0, 0, (uint8_t)(10 + i % 4)), ip4(192, 0, 2, 2),
-              "agent.example", NULL, "t13d0000aa_000000000002_000000000002");
+        hello(d, T0 + (uint64_t)i * 60 * S, bhv_test_ip4(10, 0, 0, (uint8_t)(10 + i % 4)),
+              bhv_test_ip4(192, 0, 2, 2), "agent.example", NULL,
+              "t13d0000aa_000000000002_000000000002");
     for (int i = 0; i < 40; i++) /* two servers */
-        hello(d, T0 + (uint64_t)i * 60 * S, ip4(10, 0, 0, 20), ip4(192, 0, 2, 3),
+        hello(d, T0 + (uint64_t)i * 60 * S, bhv_test_ip4(10, 0, 0, 20), bhv_test_ip4(192, 0, 2, 3),
               i % 2 ? "a.example" : "b.example", NULL, "t13d0000aa_000000000003_000000000003");
     rare_finish(d, T0 + H);
     assert_int_equal(seen.count, 0);
     /* Two hosts of an implant over an hour still are. */
     for (int i = 0; i < 12; i++)
-        hello(d, T0 + (uint64_t)i * 5 * 60 * S, ip4(10, 0, 0, (uint8_t)(30 + i % 2)),
-              ip4(192, 0, 2, 4), NULL, NULL, "t13d0000aa_000000000004_000000000004");
+        hello(d, T0 + (uint64_t)i * 5 * 60 * S, bhv_test_ip4(10, 0, 0, (uint8_t)(30 + i % 2)),
+              bhv_test_ip4(192, 0, 2, 4), NULL, NULL, "t13d0000aa_000000000004_000000000004");
     rare_finish(d, T0 + 2 * H);
     assert_int_equal(seen.count, 1);
     assert_non_null(
@@ -247,18 +234,19 @@ static void test_first_seen(void **state)
     struct rare *d = make(&seen, &lcfg);
     srand(5);
     browse(d, T0, 30);
-    hello(d, T0 + H, ip4(10, 0, 2, 1), ip4(198, 51, 100, 9), "new.example", NULL,
+    hello(d, T0 + H, bhv_test_ip4(10, 0, 2, 1), bhv_test_ip4(198, 51, 100, 9), "new.example", NULL,
           "t13d0000aa_00000000000a_00000000000a");
     assert_int_equal(seen.first_seen, 0); /* learning */
     assert_true(counter(d, "first_seen_while_learning") >= 2);
     uint64_t t = T0 + DAY + H;
-    hello(d, t, ip4(10, 0, 2, 1), ip4(198, 51, 100, 10), "newer.example", NULL, CHROME_JA4);
-    hello(d, t + S, ip4(10, 0, 2, 2), ip4(93, 184, 1, 1), "site1.example", NULL,
+    hello(d, t, bhv_test_ip4(10, 0, 2, 1), bhv_test_ip4(198, 51, 100, 10), "newer.example", NULL,
+          CHROME_JA4);
+    hello(d, t + S, bhv_test_ip4(10, 0, 2, 2), bhv_test_ip4(93, 184, 1, 1), "site1.example", NULL,
           "t13d0000aa_00000000000b_00000000000b");
     assert_int_equal(seen.first_seen, 0); /* browsing; a software update */
     assert_int_equal(counter(d, "first_seen_below_threshold"), 2);
-    hello(d, t + 2 * S, ip4(10, 0, 2, 3), ip4(203, 0, 113, 50), "Stage2.Example", "abc",
-          "t13d0000aa_00000000000c_00000000000c");
+    hello(d, t + 2 * S, bhv_test_ip4(10, 0, 2, 3), bhv_test_ip4(203, 0, 113, 50), "Stage2.Example",
+          "abc", "t13d0000aa_00000000000c_00000000000c");
     assert_int_equal(seen.first_seen, 1);
     assert_string_equal(
         seen.signature,
@@ -267,15 +255,16 @@ static void test_first_seen(void **state)
     assert_int_equal(seen.severity, 3);
     assert_true(seen.score > 0.999);
     assert_string_equal(seen.technique[2], "T1102");
-    hello(d, t + 3 * S, ip4(10, 0, 2, 3), ip4(203, 0, 113, 51), "stage3.example", NULL,
-          "t13d0000aa_00000000000d_00000000000d");
+    hello(d, t + 3 * S, bhv_test_ip4(10, 0, 2, 3), bhv_test_ip4(203, 0, 113, 51), "stage3.example",
+          NULL, "t13d0000aa_00000000000d_00000000000d");
     assert_int_equal(seen.first_seen, 1); /* the same host within the hour */
     assert_int_equal(counter(d, "alerts_suppressed_realert"), 1);
-    hello(d, t + 2 * H, ip4(10, 0, 2, 3), ip4(203, 0, 113, 52), "stage4.example", NULL,
-          "t13d0000aa_00000000000e_00000000000e");
+    hello(d, t + 2 * H, bhv_test_ip4(10, 0, 2, 3), bhv_test_ip4(203, 0, 113, 52), "stage4.example",
+          NULL, "t13d0000aa_00000000000e_00000000000e");
     assert_int_equal(seen.first_seen, 2);
     /* JA3 alone (no JA4) is never first-seen: it may be shuffled. */
-    hello(d, t + 3 * H, ip4(10, 0, 2, 4), ip4(203, 0, 113, 53), "x.example", "0123", NULL);
+    hello(d, t + 3 * H, bhv_test_ip4(10, 0, 2, 4), bhv_test_ip4(203, 0, 113, 53), "x.example",
+          "0123", NULL);
     assert_int_equal(seen.first_seen, 2);
     rare_free(d);
 
@@ -286,14 +275,14 @@ static void test_first_seen(void **state)
     cfg.learn_s = 0;
     struct seen now = {0};
     d = make(&now, &cfg);
-    hello(d, T0, ip4(10, 0, 0, 1), ip4(203, 0, 113, 1), "a.example", NULL,
+    hello(d, T0, bhv_test_ip4(10, 0, 0, 1), bhv_test_ip4(203, 0, 113, 1), "a.example", NULL,
           "t13d0000aa_00000000000f_00000000000f");
     assert_int_equal(now.first_seen, 0);
     assert_int_equal(counter(d, "first_seen_while_learning"), 1);
     rare_free(d);
     cfg.learn_min_fingerprints = 0;
     d = make(&now, &cfg);
-    hello(d, T0, ip4(10, 0, 0, 1), ip4(203, 0, 113, 1), "a.example", NULL,
+    hello(d, T0, bhv_test_ip4(10, 0, 0, 1), bhv_test_ip4(203, 0, 113, 1), "a.example", NULL,
           "t13d0000aa_00000000000f_00000000000f");
     assert_int_equal(now.first_seen, 1);
     rare_free(d);
@@ -314,14 +303,14 @@ static void test_address_flows(void **state)
         .flow_id = 77,
         .start_us = T0,
         .end_us = T0 + S,
-        .client = ip4(10, 0, 0, 8),
-        .server = ip4(203, 0, 113, 99),
+        .client = bhv_test_ip4(10, 0, 0, 8),
+        .server = bhv_test_ip4(203, 0, 113, 99),
         .server_port = 8443,
         .is_client_internal = true,
     };
     rare_conn(d, &c);
     assert_int_equal(counter(d, "new_servers"), 1);
-    hello(d, T0 + 5 * S, ip4(10, 0, 0, 8), ip4(203, 0, 113, 99), NULL, NULL,
+    hello(d, T0 + 5 * S, bhv_test_ip4(10, 0, 0, 8), bhv_test_ip4(203, 0, 113, 99), NULL, NULL,
           "t13d0000aa_000000000010_000000000010");
     assert_int_equal(seen.count, 0); /* new fingerprint, known address */
     c.sni = "x";
@@ -343,7 +332,8 @@ static void test_realert(void **state)
     struct rare *d = make(&seen, NULL);
     uint64_t t = T0;
     for (int m = 0; m < 8 * 24 * 60; m++, t += 60 * S) {
-        hello(d, t, ip4(10, 0, 0, 9), ip4(203, 0, 113, 7), "c2.example", NULL, IMPLANT_JA4);
+        hello(d, t, bhv_test_ip4(10, 0, 0, 9), bhv_test_ip4(203, 0, 113, 7), "c2.example", NULL,
+              IMPLANT_JA4);
         rare_tick(d, t);
     }
     assert_int_equal(seen.implant, 2);
@@ -357,16 +347,20 @@ static void test_time_backwards_and_duplicates(void **state)
     (void)state;
     struct seen seen = {0};
     struct rare *d = make(&seen, NULL);
-    hello(d, T0 + DAY, ip4(10, 0, 0, 9), ip4(203, 0, 113, 7), "c2.example", NULL, IMPLANT_JA4);
-    hello(d, T0, ip4(10, 0, 0, 9), ip4(203, 0, 113, 7), "c2.example", NULL, IMPLANT_JA4);
-    hello(d, 0, ip4(10, 0, 0, 9), ip4(203, 0, 113, 7), "c2.example", NULL, IMPLANT_JA4);
+    hello(d, T0 + DAY, bhv_test_ip4(10, 0, 0, 9), bhv_test_ip4(203, 0, 113, 7), "c2.example", NULL,
+          IMPLANT_JA4);
+    hello(d, T0, bhv_test_ip4(10, 0, 0, 9), bhv_test_ip4(203, 0, 113, 7), "c2.example", NULL,
+          IMPLANT_JA4);
+    hello(d, 0, bhv_test_ip4(10, 0, 0, 9), bhv_test_ip4(203, 0, 113, 7), "c2.example", NULL,
+          IMPLANT_JA4);
     assert_int_equal(counter(d, "time_backwards"), 2);
-    hello(d, UINT64_MAX, ip4(10, 0, 0, 9), ip4(203, 0, 113, 7), "c2.example", NULL, IMPLANT_JA4);
+    hello(d, UINT64_MAX, bhv_test_ip4(10, 0, 0, 9), bhv_test_ip4(203, 0, 113, 7), "c2.example",
+          NULL, IMPLANT_JA4);
     struct bhv_name n = {
         .ts_us = UINT64_MAX,
         .flow_id = 4242,
-        .client = ip4(10, 0, 0, 9),
-        .server = ip4(203, 0, 113, 7),
+        .client = bhv_test_ip4(10, 0, 0, 9),
+        .server = bhv_test_ip4(203, 0, 113, 7),
         .sni = "c2.example",
         .ja4 = IMPLANT_JA4,
     };
@@ -401,8 +395,8 @@ static void test_million_servers(void **state)
         char sni[32], ja4[40];
         snprintf(sni, sizeof(sni), "s%u.example", i);
         snprintf(ja4, sizeof(ja4), "t13d0000aa_%012u_000000000000", i / 100);
-        hello(d, T0 + i * 10000ull, ip4(10, 0, 0, 66),
-              ip4(100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i), sni, NULL, ja4);
+        hello(d, T0 + i * 10000ull, bhv_test_ip4(10, 0, 0, 66),
+              bhv_test_ip4(100, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i), sni, NULL, ja4);
     }
     rare_finish(d, T0 + 10001 * S);
     assert_int_equal(counter(d, "servers_evicted"), 1000000 - 1000);
@@ -423,8 +417,8 @@ static void test_save_load(void **state)
     struct seen seen = {0};
     struct rare *d = make(&seen, NULL);
     for (int i = 0; i < 3; i++)
-        hello(d, T0 + (uint64_t)i * 5 * 60 * S, ip4(10, 0, 0, 9), ip4(203, 0, 113, 7), "c2.example",
-              IMPLANT_JA3, IMPLANT_JA4);
+        hello(d, T0 + (uint64_t)i * 5 * 60 * S, bhv_test_ip4(10, 0, 0, 9),
+              bhv_test_ip4(203, 0, 113, 7), "c2.example", IMPLANT_JA3, IMPLANT_JA4);
     FILE *fp = tmpfile();
     assert_non_null(fp);
     assert_int_equal(rare_save(d, fp), 0);
@@ -434,8 +428,8 @@ static void test_save_load(void **state)
     char err[200] = "";
     assert_int_equal(rare_load(d, fp, err, sizeof(err)), 0);
     for (int i = 3; i < 6; i++)
-        hello(d, T0 + (uint64_t)i * 5 * 60 * S, ip4(10, 0, 0, 9), ip4(203, 0, 113, 7), "c2.example",
-              IMPLANT_JA3, IMPLANT_JA4);
+        hello(d, T0 + (uint64_t)i * 5 * 60 * S, bhv_test_ip4(10, 0, 0, 9),
+              bhv_test_ip4(203, 0, 113, 7), "c2.example", IMPLANT_JA3, IMPLANT_JA4);
     assert_int_equal(counter(d, "new_fingerprints"), 0);
     assert_int_equal(counter(d, "new_servers"), 0);
     rare_finish(d, T0 + H);
