@@ -8,8 +8,8 @@
  * pair ages, up to a width that spans the scoring window. On a tick, pairs
  * with new connections are scored (beacon_score.c): intervals and sizes
  * from the ring, the 24-bin histogram from the ring when it holds every
- * connection in the window, else from the buckets. What and why:
- * docs/detectors.md, "Beacon".
+ * connection in the window, else from the buckets; beacon_alert.c writes
+ * what an alert says. What and why: docs/detectors.md, "Beacon".
  */
 #include "detect/beacon/beacon.h"
 
@@ -21,100 +21,11 @@
 #include <sys/random.h>
 
 #include "core/siphash.h"
+#include "detect/beacon/beacon_internal.h"
 #include "detect/beacon/beacon_score.h"
 #include "detect/bhv_table.h"
 
-enum {
-    SAMPLES = 64,   /* connection times and sizes per pair: the interval and size statistics */
-    BUCKETS = 96,   /* coarse counts per pair: at least ~3.5 per histogram bin */
-    HIST_BINS = 24, /* RITA's histogram: an hour a bin over a day */
-    NAME_KEY = 96,  /* longer names keep 79 bytes and a hash (bhv_name_key) */
-    HOST_SCORE_BINS = 20, /* a host's pair scores, 0.05 wide, for its median */
-    DETECTOR_NO = 1,
-};
-
-enum pair_kind { KIND_IP = 1, KIND_SNI, KIND_HOST, KIND_DNS, KIND_END };
-static const char *const kind_text[KIND_END] = {"?", "ip", "sni", "host", "dns"};
-
-/* What a pair is about. Plain bytes, zero-filled before use (table key). */
-struct target {
-    uint8_t kind;
-    union {
-        struct bhv_ip ip;
-        char name[NAME_KEY];
-    } u;
-};
-
-struct pair_key {
-    struct target target;
-    struct bhv_ip src;
-};
-
-struct pair {
-    uint64_t total; /* connections recorded, ever (saturating) */
-    uint64_t last_flow_id;
-    uint64_t last_alert_us;   /* 0: never alerted */
-    uint32_t first_s, last_s; /* earliest and latest connection start recorded */
-    uint32_t lost_max_s;      /* latest start the ring overwrote (0: none) */
-    uint32_t since_scored;    /* connections since the pair was last scored */
-    uint32_t scored_s;        /* when it was last scored (0: never) */
-    uint32_t bucket_head;     /* absolute bucket index (time >> shift) of the newest */
-    uint32_t bucket_low;      /* no count below this index */
-    float score;              /* the last score, when has_score */
-    uint16_t server_port;
-    uint16_t ring_next, ring_count;
-    uint8_t bucket_shift; /* bucket width 2^shift seconds */
-    uint8_t has_score, is_pending;
-    struct bhv_ip server; /* the last server address (for name pairs, the resolver for DNS) */
-    uint32_t times[SAMPLES], sizes[SAMPLES]; /* a sample: a second with connections ... */
-    uint16_t counts[SAMPLES];                /* ... this many (saturating), the first's size */
-    uint32_t buckets[BUCKETS];
-};
-
-struct candidate {
-    uint32_t start_s, size;
-};
-
-struct host_agg { /* rebuilt when alerts are due: what is normal for a host */
-    uint32_t pairs, scored, above;
-    uint32_t bins[HOST_SCORE_BINS];
-};
-
-#define BEACON_COUNTERS(X)                                                                         \
-    X(C_CONNS, "conns")                                                                            \
-    X(C_DNS, "dns")                                                                                \
-    X(C_SKIP_EXTERNAL, "skipped.external_client")                                                  \
-    X(C_SKIP_DEST, "skipped.dest")                                                                 \
-    X(C_TIME_BACKWARDS, "time.backwards")                                                          \
-    X(C_TOO_OLD, "time.too_old")                                                                   \
-    X(C_CANDIDATES, "candidates.added")                                                            \
-    X(C_CAND_EVICTED, "candidates.evicted")                                                        \
-    X(C_CAND_CURRENT, "candidates.current")                                                        \
-    X(C_PROMOTED, "pairs.promoted")                                                                \
-    X(C_PAIRS_EVICTED, "pairs.evicted")                                                            \
-    X(C_PAIRS_EXPIRED, "pairs.expired")                                                            \
-    X(C_PAIRS_CURRENT, "pairs.current")                                                            \
-    X(C_SCORED, "pairs.scored")                                                                    \
-    X(C_SCORED_COARSE, "pairs.scored_coarse")                                                      \
-    X(C_ALERTS, "alerts")                                                                          \
-    X(C_SUPP_REALERT, "alerts.suppressed_realert")                                                 \
-    X(C_SUPP_COMMON, "alerts.suppressed_common")
-enum beacon_counter { BEACON_COUNTERS(COUNTER_ENUM) C_COUNT };
 static const char *const counter_names[] = {BEACON_COUNTERS(COUNTER_NAME)};
-
-struct beacon {
-    struct beacon_config cfg;
-    struct bhv_sink sink;
-    struct bhv_table *pairs, *candidates;
-    struct bhv_table *hosts, *targets; /* scratch for alert baselines */
-    uint64_t cand_key[2];              /* hashes candidate keys */
-    uint64_t clock_us;                 /* newest capture time seen */
-    uint32_t min_s;                    /* earliest connection accepted (has_min) */
-    bool has_min;
-    unsigned shift_max; /* bucket width at which BUCKETS span the window */
-    struct beacon_score_params params;
-    uint64_t counters[C_COUNT];
-};
 
 #define OPT(name, type, field, help)                                                               \
     {                                                                                              \
@@ -529,14 +440,8 @@ void beacon_dns(struct beacon *d, const struct bhv_dns *q)
 
 /* ---- scoring ---- */
 
-struct result {
-    struct beacon_score_result s;
-    double ws, we;  /* the scoring window, seconds */
-    bool is_coarse; /* histogram from the buckets */
-};
-
 /* Scores p over the current window; false when it does not qualify. */
-static bool pair_score(const struct beacon *d, const struct pair *p, struct result *r)
+bool beacon_pair_score(const struct beacon *d, const struct pair *p, struct result *r)
 {
     memset(r, 0, sizeof(*r));
     uint64_t clock_s = d->clock_us / 1000000u;
@@ -572,172 +477,6 @@ static bool pair_score(const struct beacon *d, const struct pair *p, struct resu
     return beacon_score_pair(&in, &d->params, scratch, &r->s) == 0;
 }
 
-/* ---- alerts ---- */
-
-/* What is normal around a pending alert: every pair's source and target
- * counted afresh, since the tables drop pairs without telling. */
-static void aggregate(struct beacon *d)
-{
-    bhv_table_clear(d->hosts);
-    bhv_table_clear(d->targets);
-    size_t cursor = 0;
-    const void *key;
-    void *value;
-    while (bhv_table_next(d->pairs, &cursor, &key, &value, NULL)) {
-        const struct pair_key *k = key;
-        const struct pair *p = value;
-        struct host_agg *h = bhv_table_get(d->hosts, &k->src, 0, NULL);
-        h->pairs++;
-        if (p->has_score) {
-            h->scored++;
-            h->above += p->score >= d->cfg.threshold;
-            double sc = p->score; /* from a state file it may be anything, NaN too */
-            int bin = sc >= 1 ? HOST_SCORE_BINS - 1 : sc > 0 ? (int)(sc * HOST_SCORE_BINS) : 0;
-            h->bins[bin]++;
-        }
-        uint32_t *sources = bhv_table_get(d->targets, &k->target, 0, NULL);
-        (*sources)++;
-    }
-}
-
-static double host_median(const struct host_agg *h)
-{
-    uint32_t seen = 0;
-    for (int i = 0; i < HOST_SCORE_BINS; i++) {
-        seen += h->bins[i];
-        if (seen * 2 >= h->scored && seen)
-            return (i + 0.5) / HOST_SCORE_BINS;
-    }
-    return 0;
-}
-
-static void target_text(const struct target *t, char *buf, size_t size)
-{
-    if (t->kind == KIND_IP) {
-        char ip[46];
-        snprintf(buf, size, "%s", bhv_ip_text(&t->u.ip, ip));
-    } else {
-        snprintf(buf, size, "%.*s", (int)sizeof(t->u.name), t->u.name);
-    }
-}
-
-static void add_facts(struct bhv_alert *a, const struct pair *p, const struct result *r,
-                      const char *kind)
-{
-    bhv_alert_text(a, false, "pair_kind", kind);
-    bhv_alert_num(a, false, "connections", floor(r->s.conns + 0.5));
-    bhv_alert_num(a, false, "connections_total", (double)p->total);
-    bhv_alert_num(a, false, "period_s", r->s.ts.median);
-    bhv_alert_num(a, false, "jitter_s", r->s.ts.mad);
-    bhv_alert_num(a, false, "interval_skew", r->s.ts.skew);
-    bhv_alert_num(a, false, "bytes_mean", r->s.bytes_mean);
-    bhv_alert_num(a, false, "bytes_median", r->s.ds.median);
-    bhv_alert_num(a, false, "bytes_mad", r->s.ds.mad);
-    bhv_alert_time(a, false, "first_seen", (uint64_t)r->s.first * 1000000u);
-    bhv_alert_time(a, false, "last_seen", (uint64_t)r->s.last * 1000000u);
-    bhv_alert_num(a, false, "active_bins", r->s.hist.bars);
-    bhv_alert_num(a, false, "longest_run_bins", r->s.hist.longest_run);
-    bhv_alert_num(a, false, "window_s", r->we - r->ws);
-    bhv_alert_num(a, false, "samples", (double)r->s.samples);
-    if (p->server_port)
-        bhv_alert_num(a, false, "dest_port", p->server_port);
-    bhv_alert_part(a, "timestamp", r->s.ts.score);
-    bhv_alert_part(a, "data_size", r->s.ds.score);
-    bhv_alert_part(a, "histogram", r->s.hist.score);
-    bhv_alert_part(a, "duration", r->s.dur.score);
-    bhv_alert_part(a, "histogram_cv", r->s.hist.cv_score);
-    bhv_alert_part(a, "histogram_bimodal", r->s.hist.bimodal_score);
-    bhv_alert_part(a, "duration_coverage", r->s.dur.coverage);
-    bhv_alert_part(a, "duration_consistency", r->s.dur.consistency);
-}
-
-struct around { /* the baseline of one alert */
-    const struct host_agg *host;
-    uint32_t sources;
-    size_t hosts;
-};
-
-static void emit(struct beacon *d, const struct pair_key *k, const struct pair *p,
-                 const struct result *r, const struct around *ar)
-{
-    unsigned kind = k->target.kind < KIND_END ? k->target.kind : 0;
-    char src[46], target[NAME_KEY + 1], signature[192], explanation[512];
-    bhv_ip_text(&k->src, src);
-    target_text(&k->target, target, sizeof(target));
-    snprintf(signature, sizeof(signature), "HRADBA BEHAVIOUR beaconing %s -> %s", src, target);
-    double host_med = ar->host ? host_median(ar->host) : 0;
-    snprintf(explanation, sizeof(explanation),
-             "%s reached %s %.0f times in %.1f h, every %.0f s (median; jitter %.0f s) with "
-             "%.0f bytes (median): a machine-like schedule scoring %.3f (alert at %.2f). "
-             "%u of %zu active hosts reach it; this host's pairs score %.2f at the median.",
-             src, target, floor(r->s.conns + 0.5), (r->we - r->ws) / 3600.0, r->s.ts.median,
-             r->s.ts.mad, r->s.ds.median, r->s.score, d->cfg.threshold, ar->sources, ar->hosts,
-             host_med);
-    struct bhv_alert a = {
-        .detector = "beacon",
-        .signature = signature,
-        .signature_id = bhv_alert_sid(DETECTOR_NO, kind),
-        .severity = 2,
-        .category = "A Network Trojan was detected",
-        .ts_us = d->clock_us,
-        .flow_id = p->last_flow_id,
-        .src = k->src,
-        .dest = kind == KIND_IP ? k->target.u.ip : p->server,
-        .has_dest = true,
-        .target = target,
-        .score = r->s.score,
-        .threshold = d->cfg.threshold,
-        .explanation = explanation,
-    };
-    add_facts(&a, p, r, kind_text[kind]);
-    if (ar->host) {
-        bhv_alert_num(&a, true, "host_pairs", ar->host->pairs);
-        bhv_alert_num(&a, true, "host_pairs_scored", ar->host->scored);
-        bhv_alert_num(&a, true, "host_pairs_above_threshold", ar->host->above);
-        bhv_alert_num(&a, true, "host_median_score", host_med);
-    }
-    bhv_alert_num(&a, true, "target_hosts", ar->sources);
-    bhv_alert_num(&a, true, "active_hosts", (double)ar->hosts);
-    bhv_alert_technique(&a, "T1071");
-    if (kind == KIND_SNI)
-        bhv_alert_technique(&a, "T1573");
-    if (kind == KIND_HOST)
-        bhv_alert_technique(&a, "T1071.001");
-    if (kind == KIND_DNS)
-        bhv_alert_technique(&a, "T1071.004");
-    bhv_emit(&d->sink, &a);
-}
-
-/* Emits the pending alerts, unless the target is common to the network. */
-static void emit_pending(struct beacon *d)
-{
-    aggregate(d);
-    size_t hosts = bhv_table_count(d->hosts);
-    size_t cursor = 0;
-    const void *key;
-    void *value;
-    while (bhv_table_next(d->pairs, &cursor, &key, &value, NULL)) {
-        const struct pair_key *k = key;
-        struct pair *p = value;
-        if (!p->is_pending)
-            continue;
-        p->is_pending = 0;
-        const uint32_t *sources = bhv_table_find(d->targets, &k->target);
-        struct around ar = {bhv_table_find(d->hosts, &k->src), sources ? *sources : 1, hosts};
-        if (d->cfg.common_share > 0 && hosts >= d->cfg.common_min_hosts &&
-            ar.sources >= d->cfg.common_share * (double)hosts) {
-            d->counters[C_SUPP_COMMON]++;
-            continue;
-        }
-        struct result r;
-        if (!pair_score(d, p, &r))
-            continue;
-        emit(d, k, p, &r, &ar);
-        p->last_alert_us = d->clock_us ? d->clock_us : 1;
-        d->counters[C_ALERTS]++;
-    }
-}
-
 static void score_pairs(struct beacon *d, bool only_new)
 {
     size_t cursor = 0, pending = 0;
@@ -751,7 +490,7 @@ static void score_pairs(struct beacon *d, bool only_new)
         p->since_scored = 0;
         p->scored_s = (uint32_t)(clock_s > UINT32_MAX ? UINT32_MAX : clock_s);
         struct result r;
-        p->has_score = pair_score(d, p, &r);
+        p->has_score = beacon_pair_score(d, p, &r);
         if (!p->has_score)
             continue;
         p->score = (float)r.s.score;
@@ -768,7 +507,7 @@ static void score_pairs(struct beacon *d, bool only_new)
         pending++;
     }
     if (pending)
-        emit_pending(d);
+        beacon_emit_pending(d);
     d->counters[C_PAIRS_CURRENT] = bhv_table_count(d->pairs);
     d->counters[C_CAND_CURRENT] = bhv_table_count(d->candidates);
 }
