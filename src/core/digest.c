@@ -129,15 +129,33 @@ int digest_final_hex(struct digest *d, enum digest_alg alg, char hex[DIGEST_HEX_
     return 0;
 }
 
-int digest_oneshot_hex(enum digest_alg alg, const void *data, size_t len, char hex[DIGEST_HEX_MAX])
+static const size_t digest_len[DIGEST_SLOTS] = {DIGEST_MD5_LEN, DIGEST_SHA1_LEN, DIGEST_SHA256_LEN};
+
+/* Per thread, lives until exit: a one-shot digest per flow (Community ID)
+ * would otherwise allocate and free a context each time. */
+static _Thread_local EVP_MD_CTX *digest_oneshot_ctx;
+
+int digest_oneshot(enum digest_alg alg, const void *data, size_t len,
+                   uint8_t out[DIGEST_SHA256_LEN])
 {
     int slot = digest_slot(alg);
     if (slot < 0)
         return -EINVAL;
-    unsigned char md[EVP_MAX_MD_SIZE];
+    if (!digest_oneshot_ctx)
+        digest_oneshot_ctx = EVP_MD_CTX_new();
     unsigned int n = 0;
-    if (EVP_Digest(data, len, md, &n, digest_md(slot), NULL) != 1)
+    if (!digest_oneshot_ctx || EVP_DigestInit_ex2(digest_oneshot_ctx, digest_md(slot), NULL) != 1 ||
+        EVP_DigestUpdate(digest_oneshot_ctx, data, len) != 1 ||
+        EVP_DigestFinal_ex(digest_oneshot_ctx, out, &n) != 1 || n != digest_len[slot])
         return -EIO;
-    digest_to_hex(md, n, hex);
     return 0;
+}
+
+int digest_oneshot_hex(enum digest_alg alg, const void *data, size_t len, char hex[DIGEST_HEX_MAX])
+{
+    uint8_t md[DIGEST_SHA256_LEN];
+    int rc = digest_oneshot(alg, data, len, md);
+    if (rc == 0)
+        digest_to_hex(md, digest_len[digest_slot(alg)], hex);
+    return rc;
 }

@@ -37,6 +37,10 @@ int digest_final_hex(struct digest *d, enum digest_alg alg, char hex[DIGEST_HEX_
 
 /* One-shot: hex of alg over data. Returns 0 or -errno. */
 int digest_oneshot_hex(enum digest_alg alg, const void *data, size_t len, char hex[DIGEST_HEX_MAX]);
+/* The digest itself (DIGEST_<ALG>_LEN bytes into out). One context per
+ * thread is reused, so a call allocates nothing. 0, -EINVAL or -EIO. */
+int digest_oneshot(enum digest_alg alg, const void *data, size_t len,
+                   uint8_t out[DIGEST_SHA256_LEN]);
 
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void digest_to_hex(const uint8_t *bytes, size_t n, char *out);

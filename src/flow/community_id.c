@@ -4,15 +4,15 @@
  * seed(2) . addr . addr . proto(1) . pad(1) [. port(2) . port(2)], endpoints
  * ordered so the smaller (address, port) comes first, base64, "1:" prefix.
  * ICMP and ICMPv6 use type/counter-type (or type/code for one-way messages)
- * as ports, per the spec's Zeek-derived tables. SHA-1 is libcrypto's.
+ * as ports, per the spec's Zeek-derived tables. SHA-1 through core/digest.
  */
 #include "flow/community_id.h"
 
 #include <errno.h>
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 #include <string.h>
-#include <threads.h>
+
+#include "core/digest.h"
 
 enum {
     CID_PROTO_ICMP = 1,
@@ -21,34 +21,6 @@ enum {
     CID_PROTO_ICMPV6 = 58,
     CID_PROTO_SCTP = 132
 };
-
-/* SHA1() and EVP_sha1() look the algorithm up on every call, behind a
- * lock (OpenSSL 3); one flow event per flow made that lookup a visible part
- * of the run. The algorithm is fetched once per process instead, and each
- * thread keeps its context. Both live until exit. */
-static EVP_MD *community_id_md;
-static once_flag community_id_md_once = ONCE_FLAG_INIT;
-static _Thread_local EVP_MD_CTX *community_id_ctx;
-
-static void community_id_fetch(void)
-{
-    community_id_md = EVP_MD_fetch(NULL, "SHA1", NULL);
-}
-
-static int community_id_sha1(const uint8_t *buf, size_t n, unsigned char *digest)
-{
-    call_once(&community_id_md_once, community_id_fetch);
-    if (!community_id_ctx)
-        community_id_ctx = EVP_MD_CTX_new();
-    if (!community_id_md || !community_id_ctx)
-        return -1;
-    unsigned int len = 0;
-    if (EVP_DigestInit_ex2(community_id_ctx, community_id_md, NULL) != 1 ||
-        EVP_DigestUpdate(community_id_ctx, buf, n) != 1 ||
-        EVP_DigestFinal_ex(community_id_ctx, digest, &len) != 1 || len != SHA_DIGEST_LENGTH)
-        return -1;
-    return 0;
-}
 
 /* Request/response ICMP type pairs (the spec's tables, from Zeek); each
  * type's counterpart stands in for the destination port. */
@@ -155,12 +127,12 @@ int community_id_v1(const struct flow *f, uint16_t seed, char out[COMMUNITY_ID_L
         }
     }
 
-    unsigned char digest[SHA_DIGEST_LENGTH];
-    if (community_id_sha1(buf, n, digest) != 0)
+    uint8_t digest[DIGEST_SHA256_LEN]; /* room for any; SHA-1 fills 20 */
+    if (digest_oneshot(DIGEST_SHA1, buf, n, digest) != 0)
         return -ENOMEM;
     out[0] = '1';
     out[1] = ':';
     /* 20 bytes -> 28 base64 characters and a NUL: exactly fills out. */
-    EVP_EncodeBlock((unsigned char *)out + 2, digest, SHA_DIGEST_LENGTH);
+    EVP_EncodeBlock((unsigned char *)out + 2, digest, DIGEST_SHA1_LEN);
     return 0;
 }
